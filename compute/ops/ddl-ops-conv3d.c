@@ -1,0 +1,7 @@
+#include "ddl-ops.h"
+#include "ddl-bench.h"
+
+void
+ddl_bench_add_conv3d (DdlBench *bench)
+{
+}

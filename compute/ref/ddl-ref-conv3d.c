@@ -1,0 +1,1 @@
+#include "ddl-ref.h"

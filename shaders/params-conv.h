@@ -1,0 +1,1 @@
+/* Push constants of the conv kernels (see ddl-params.h for the rules). */

@@ -1,0 +1,1 @@
+/* Push constants of the loss kernels (see ddl-params.h for the rules). */
