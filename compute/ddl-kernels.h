@@ -67,7 +67,9 @@ void     ddl_cmd_set_profiling (DdlCmd *cmd, gboolean enabled);
  * (bad binding, limits) are kept and returned by ddl_cmd_run. */
 void     ddl_cmd_dispatch        (DdlCmd *cmd, DdlKernelId kernel, const DdlBinding *bindings,
                                   const void *params, guint64 n_invocations);
-/* Records exactly n_groups workgroups; the shader reads ddl_group_id(). */
+/* Records n_groups workgroups; the shader reads ddl_group_id() and must return
+ * when it is >= n_groups (large counts are spread over x and y, which can leave
+ * a few spare groups in the last row). */
 void     ddl_cmd_dispatch_groups (DdlCmd *cmd, DdlKernelId kernel, const DdlBinding *bindings,
                                   const void *params, guint64 n_groups);
 /* A device buffer that lives as long as the command (scratch space for multi-pass ops). */
@@ -89,6 +91,10 @@ const GArray *ddl_cmd_get_timings (DdlCmd *cmd);
  * in as many passes as lavapipe's loop limit requires. */
 void ddl_op_reduce_rows (DdlCmd *cmd, DdlBinding dst, DdlBinding src, guint rows, guint64 len,
                          float scale, float beta);
+
+/* Test hook: makes an invalid Vulkan call so tests can prove that validation
+ * messages are caught. FALSE when validation is off. */
+gboolean ddl_engine_provoke_validation_error (DdlEngine *engine);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlBuffer, ddl_buffer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlCmd, ddl_cmd_free)
