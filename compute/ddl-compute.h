@@ -90,6 +90,106 @@ GPtrArray           *ddl_bench_kernels            (DdlEngine   *engine,
                                                    guint        repeats,
                                                    GError     **error);
 
+/* ---- Models ---------------------------------------------------------------- */
+
+typedef enum {
+  DDL_ARCH_C3DSU,   /* Conv3dSkipUNet: T-frame clip, Conv3d (T,3,3) on every skip */
+  DDL_ARCH_UNET,    /* single-frame UNet (T = 1) */
+} DdlArch;
+
+typedef enum {
+  DDL_MODE_DDL,       /* anomaly weight sigmoid(l), l trained */
+  DDL_MODE_SDL,       /* static anomaly weight */
+  DDL_MODE_BASELINE,  /* reconstruction loss only */
+} DdlMode;
+
+typedef enum {
+  DDL_DIST_REFERENCE,  /* the code: mean over masked pixels of per-pixel ratios */
+  DDL_DIST_PAPER,      /* eq. 7: ratio of masked norms */
+} DdlDistForm;
+
+typedef struct {
+  DdlArch     arch;
+  guint       latent;          /* L; widths L/8, L/4, L/2, L */
+  guint       channels;        /* 1 (gray) or 3 */
+  guint       temporal;        /* T, odd; 1 for UNet */
+  guint       width, height;   /* multiples of 16 */
+  guint       batch;
+  DdlMode     mode;
+  double      lr;              /* Adam, halved once at 80 % of the epochs */
+  double      lambda;          /* weight of L_dist */
+  double      static_weight;   /* SDL's sigma; DDL starts at 0.5 (l = 0) */
+  double      dropout;         /* the reference uses 0 */
+  DdlDistForm dist;
+  gboolean    score_sqrt3;     /* divide error maps by sqrt(3) as the reference, not sqrt(C) */
+  guint       patch;           /* score patch size (16) */
+  guint       epochs;
+  guint64     seed;
+} DdlModelConfig;
+
+/* The reference configuration at a size that trains in minutes on 2 CPU cores. */
+void         ddl_model_config_init_default (DdlModelConfig *config);
+/* The paper's: latent 512, 256x256, 3 channels, T = 3, batch 10. */
+void         ddl_model_config_init_paper   (DdlModelConfig *config);
+gboolean     ddl_model_config_validate     (const DdlModelConfig *config, GError **error);
+/* Trainable parameters of the network (l not counted), as PyTorch counts them. */
+guint64      ddl_model_config_count_parameters (const DdlModelConfig *config);
+const char  *ddl_arch_to_string            (DdlArch arch);
+const char  *ddl_mode_to_string            (DdlMode mode);
+gboolean     ddl_arch_from_string          (const char *s, DdlArch *arch);
+gboolean     ddl_mode_from_string          (const char *s, DdlMode *mode);
+
+typedef struct _DdlModel DdlModel;
+
+/* A new network with PyTorch's default initialisation from config->seed. */
+DdlModel    *ddl_model_new      (DdlEngine *engine, const DdlModelConfig *config, GError **error);
+/* A checkpoint written by ddl_model_save, or a reference PyTorch state_dict saved
+ * as safetensors (architecture, latent, channels and T are read from the tensor
+ * shapes; `fallback` gives what shapes cannot tell — input size, mode — and may
+ * be NULL for the defaults). Names, shapes and dtypes are checked; the first
+ * mismatch is the error. */
+DdlModel    *ddl_model_load     (DdlEngine *engine, const char *path,
+                                 const DdlModelConfig *fallback, GError **error);
+/* Atomic (temporary file, then rename): weights, BN statistics, l, Adam state,
+ * and the config, mode, epoch, step, seed, sigma(l) and dataset fingerprint in
+ * the safetensors metadata. */
+gboolean     ddl_model_save     (DdlModel *model, const char *path, GError **error);
+void         ddl_model_free     (DdlModel *model);
+const DdlModelConfig *ddl_model_get_config (DdlModel *model);
+DdlEngine   *ddl_model_get_engine (DdlModel *model);
+/* sigma(l) for DDL, the static weight for SDL, 0 for the baseline. */
+double       ddl_model_get_anomaly_weight (DdlModel *model);
+guint        ddl_model_get_epoch (DdlModel *model);
+guint64      ddl_model_get_step  (DdlModel *model);
+void         ddl_model_set_epoch (DdlModel *model, guint epoch);
+const char  *ddl_model_get_fingerprint (DdlModel *model);
+void         ddl_model_set_fingerprint (DdlModel *model, const char *fingerprint);
+/* Learning rate of the following steps (the caller runs the StepLR schedule). */
+void         ddl_model_set_learning_rate (DdlModel *model, double lr);
+double       ddl_model_get_learning_rate (DdlModel *model);
+
+/* One training step on a batch of clips. clips: (B, C, T, H, W) in [0, 1];
+ * masks: (B, T, H, W) 0/1 boxes of the chosen track (ignored by the baseline).
+ * A batch whose masks are all empty is skipped as the reference does (unless the
+ * mode is the baseline): stats->skipped is set and nothing changes. */
+typedef struct {
+  double   recon;      /* L_recon of the clean pass */
+  double   dist;       /* L_dist */
+  double   total;      /* L_recon + lambda L_dist */
+  double   sigma;      /* anomaly weight used in this step */
+  guint64  masked;     /* masked pixels of the centre frames */
+  gboolean skipped;
+} DdlStepStats;
+
+gboolean     ddl_model_train_step (DdlModel *model, const float *clips, const float *masks,
+                                   DdlStepStats *stats, GError **error);
+
+/* Scores n windows (eval mode). clips: (n, C, T, H, W). scores: (n). maps (n, H, W)
+ * and recs (n, C, H, W) receive the error maps and reconstructions unless NULL. */
+gboolean     ddl_model_score    (DdlModel *model, const float *clips, guint n, float *scores,
+                                 float *maps, float *recs, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlModel, ddl_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlEngine, ddl_engine_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlDeviceInfo, ddl_device_info_free)
 

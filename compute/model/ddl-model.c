@@ -1,0 +1,590 @@
+/* DdlModel: lifetime, checkpoints (safetensors) and the public entry points. */
+#include "ddl-model-private.h"
+#include "ddl-safetensors.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gio/gio.h>
+
+#define CHECKPOINT_FORMAT "ddl-studio-checkpoint"
+#define CHECKPOINT_VERSION "1"
+#define OPT_M_PREFIX "optimizer.exp_avg."
+#define OPT_V_PREFIX "optimizer.exp_avg_sq."
+
+static gboolean
+allocate (DdlModel *model, GError **error)
+{
+  DdlParamTable *t = model->table;
+  DdlEngine *engine = model->engine;
+
+  model->params = ddl_buffer_new (engine, t->n_params * 4, error);
+  if (model->params == NULL)
+    return FALSE;
+  model->grads = ddl_buffer_new (engine, t->n_params * 4, error);
+  if (model->grads == NULL)
+    return FALSE;
+  model->adam_m = ddl_buffer_new (engine, t->n_params * 4, error);
+  if (model->adam_m == NULL)
+    return FALSE;
+  model->adam_v = ddl_buffer_new (engine, t->n_params * 4, error);
+  if (model->adam_v == NULL)
+    return FALSE;
+  model->state = ddl_buffer_new (engine, MAX (t->n_state, 1) * 4, error);
+  if (model->state == NULL)
+    return FALSE;
+  model->control = ddl_buffer_new (engine, DDL_CONTROL_N * 4, error);
+  if (model->control == NULL)
+    return FALSE;
+  model->counters = g_new0 (gint64, MAX (t->n_counters, 1));
+  return TRUE;
+}
+
+static DdlModel *
+model_alloc (DdlEngine *engine, const DdlModelConfig *config)
+{
+  DdlModel *model = g_new0 (DdlModel, 1);
+  model->engine = engine;
+  model->config = *config;
+  model->table = ddl_param_table_new (config);
+  model->lr = config->lr;
+  model->fingerprint = g_strdup ("");
+  return model;
+}
+
+static gboolean
+write_control (DdlModel *model, guint slot, float value, GError **error)
+{
+  return ddl_buffer_write (model->control, slot * 4, &value, 4, error);
+}
+
+/* The slots that follow from the configuration rather than from training. */
+static gboolean
+init_control (DdlModel *model, GError **error)
+{
+  double w = model->config.static_weight;
+  return write_control (model, DDL_CONTROL_ADAM_LR, model->lr, error)
+         && write_control (model, DDL_CONTROL_STATIC_L, log (w / (1.0 - w)), error);
+}
+
+DdlModel *
+ddl_model_new (DdlEngine *engine, const DdlModelConfig *config, GError **error)
+{
+  g_autoptr(DdlModel) model = NULL;
+  g_autofree float *params = NULL;
+  g_autofree float *state = NULL;
+
+  if (!ddl_model_config_validate (config, error))
+    return NULL;
+  model = model_alloc (engine, config);
+  if (!allocate (model, error))
+    return NULL;
+  params = g_new (float, model->table->n_params);
+  state = g_new (float, MAX (model->table->n_state, 1));
+  ddl_param_table_init_values (model->table, config->seed, params, state);
+  if (!ddl_buffer_write (model->params, 0, params, model->table->n_params * 4, error)
+      || !ddl_buffer_write (model->state, 0, state, model->table->n_state * 4, error)
+      || !init_control (model, error))
+    return NULL;
+  return g_steal_pointer (&model);
+}
+
+void
+ddl_model_free (DdlModel *model)
+{
+  if (model == NULL)
+    return;
+  g_clear_pointer (&model->train, ddl_graph_free);
+  g_clear_pointer (&model->infer, ddl_graph_free);
+  ddl_buffer_free (model->params);
+  ddl_buffer_free (model->grads);
+  ddl_buffer_free (model->adam_m);
+  ddl_buffer_free (model->adam_v);
+  ddl_buffer_free (model->state);
+  ddl_buffer_free (model->control);
+  ddl_param_table_free (model->table);
+  g_free (model->counters);
+  g_free (model->fingerprint);
+  g_free (model);
+}
+
+gboolean
+ddl_model_read_floats (DdlBuffer *buffer, guint64 offset, float *out, guint64 n, GError **error)
+{
+  return ddl_buffer_read (buffer, offset * 4, out, n * 4, error);
+}
+
+const DdlModelConfig *
+ddl_model_get_config (DdlModel *model)
+{
+  return &model->config;
+}
+
+DdlEngine *
+ddl_model_get_engine (DdlModel *model)
+{
+  return model->engine;
+}
+
+double
+ddl_model_get_anomaly_weight (DdlModel *model)
+{
+  float l = 0;
+  switch (model->config.mode)
+    {
+    case DDL_MODE_BASELINE:
+      return 0.0;
+    case DDL_MODE_SDL:
+      return model->config.static_weight;
+    case DDL_MODE_DDL:
+    default:
+      if (!ddl_model_read_floats (model->params, model->table->anomaly, &l, 1, NULL))
+        return NAN;
+      return 1.0 / (1.0 + exp (-(double) l));
+    }
+}
+
+guint
+ddl_model_get_epoch (DdlModel *model)
+{
+  return model->epoch;
+}
+
+guint64
+ddl_model_get_step (DdlModel *model)
+{
+  return model->step;
+}
+
+void
+ddl_model_set_epoch (DdlModel *model, guint epoch)
+{
+  model->epoch = epoch;
+}
+
+const char *
+ddl_model_get_fingerprint (DdlModel *model)
+{
+  return model->fingerprint;
+}
+
+void
+ddl_model_set_fingerprint (DdlModel *model, const char *fingerprint)
+{
+  g_free (model->fingerprint);
+  model->fingerprint = g_strdup (fingerprint != NULL ? fingerprint : "");
+}
+
+void
+ddl_model_set_learning_rate (DdlModel *model, double lr)
+{
+  model->lr = lr;
+  write_control (model, DDL_CONTROL_ADAM_LR, lr, NULL);
+}
+
+double
+ddl_model_get_learning_rate (DdlModel *model)
+{
+  return model->lr;
+}
+
+gboolean
+ddl_model_train_step (DdlModel *model, const float *clips, const float *masks,
+                      DdlStepStats *stats, GError **error)
+{
+  DdlStepStats local = { 0 };
+
+  if (stats == NULL)
+    stats = &local;
+  if (model->train == NULL)
+    {
+      model->train = ddl_graph_new_train (model, error);
+      if (model->train == NULL)
+        return FALSE;
+    }
+  if (!ddl_graph_run_train (model->train, clips, masks, stats, error))
+    return FALSE;
+  if (stats->skipped)
+    {
+      model->skipped++;
+      return TRUE;
+    }
+  model->step++;
+  for (guint i = 0; i < model->table->n_counters; i++)
+    model->counters[i] += ddl_graph_bn_updates_per_step (model->train);
+  return TRUE;
+}
+
+gboolean
+ddl_model_score (DdlModel *model, const float *clips, guint n, float *scores, float *maps,
+                 float *recs, GError **error)
+{
+  const DdlModelConfig *c = &model->config;
+  gsize clip_floats = (gsize) c->channels * c->temporal * c->width * c->height;
+  guint batch = MIN (c->batch, 16u);
+
+  if (model->infer == NULL)
+    {
+      model->infer = ddl_graph_new_infer (model, batch, error);
+      if (model->infer == NULL)
+        return FALSE;
+      model->infer_batch = batch;
+    }
+  for (guint i = 0; i < n; i += model->infer_batch)
+    {
+      guint k = MIN (model->infer_batch, n - i);
+      gsize map = (gsize) c->width * c->height;
+      if (!ddl_graph_run_infer (model->infer, clips + i * clip_floats, k, scores + i,
+                                maps != NULL ? maps + i * map : NULL,
+                                recs != NULL ? recs + i * map * c->channels : NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- checkpoints ------------------------------------------------------------- */
+
+static void
+set_meta_int (DdlSafetensors *st, const char *key, guint64 value)
+{
+  g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  ddl_safetensors_set_metadata (st, key, s);
+}
+
+static void
+set_meta_double (DdlSafetensors *st, const char *key, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  ddl_safetensors_set_metadata (st, key, g_ascii_dtostr (buf, sizeof buf, value));
+}
+
+gboolean
+ddl_model_save (DdlModel *model, const char *path, GError **error)
+{
+  DdlParamTable *t = model->table;
+  const DdlModelConfig *c = &model->config;
+  g_autoptr(DdlSafetensors) st = ddl_safetensors_new ();
+  g_autofree float *params = g_new (float, t->n_params);
+  g_autofree float *m = g_new (float, t->n_params);
+  g_autofree float *v = g_new (float, t->n_params);
+  g_autofree float *state = g_new (float, MAX (t->n_state, 1));
+  float control[DDL_CONTROL_N];
+
+  if (!ddl_model_read_floats (model->params, 0, params, t->n_params, error)
+      || !ddl_model_read_floats (model->adam_m, 0, m, t->n_params, error)
+      || !ddl_model_read_floats (model->adam_v, 0, v, t->n_params, error)
+      || !ddl_model_read_floats (model->state, 0, state, t->n_state, error)
+      || !ddl_model_read_floats (model->control, 0, control, DDL_CONTROL_N, error))
+    return FALSE;
+
+  for (guint i = 0; i < t->specs->len; i++)
+    {
+      DdlParamSpec *s = t->specs->pdata[i];
+      switch (s->kind)
+        {
+        case DDL_PARAM_BN_NUM_BATCHES:
+          ddl_safetensors_add (st, s->name, DDL_DTYPE_I64, 0, s->shape,
+                               &model->counters[s->offset]);
+          break;
+        case DDL_PARAM_BN_RUNNING_MEAN:
+        case DDL_PARAM_BN_RUNNING_VAR:
+          ddl_safetensors_add (st, s->name, DDL_DTYPE_F32, s->n_dims, s->shape, state + s->offset);
+          break;
+        default:
+          ddl_safetensors_add (st, s->name, DDL_DTYPE_F32, s->n_dims, s->shape, params + s->offset);
+          /* Adam's moments, so that training resumes exactly. */
+          g_autofree char *mname = g_strconcat (OPT_M_PREFIX, s->name, NULL);
+          g_autofree char *vname = g_strconcat (OPT_V_PREFIX, s->name, NULL);
+          ddl_safetensors_add (st, mname, DDL_DTYPE_F32, s->n_dims, s->shape, m + s->offset);
+          ddl_safetensors_add (st, vname, DDL_DTYPE_F32, s->n_dims, s->shape, v + s->offset);
+        }
+    }
+
+  ddl_safetensors_set_metadata (st, "format", CHECKPOINT_FORMAT);
+  ddl_safetensors_set_metadata (st, "format_version", CHECKPOINT_VERSION);
+  ddl_safetensors_set_metadata (st, "arch", ddl_arch_to_string (c->arch));
+  ddl_safetensors_set_metadata (st, "mode", ddl_mode_to_string (c->mode));
+  set_meta_int (st, "latent", c->latent);
+  set_meta_int (st, "channels", c->channels);
+  set_meta_int (st, "temporal", c->temporal);
+  set_meta_int (st, "width", c->width);
+  set_meta_int (st, "height", c->height);
+  set_meta_int (st, "batch", c->batch);
+  set_meta_double (st, "lr", c->lr);
+  set_meta_double (st, "lambda", c->lambda);
+  set_meta_double (st, "static_weight", c->static_weight);
+  set_meta_double (st, "dropout", c->dropout);
+  ddl_safetensors_set_metadata (st, "dist", c->dist == DDL_DIST_PAPER ? "paper" : "reference");
+  ddl_safetensors_set_metadata (st, "score_divisor", c->score_sqrt3 ? "sqrt3" : "sqrtC");
+  set_meta_int (st, "patch", c->patch);
+  set_meta_int (st, "epochs", c->epochs);
+  set_meta_int (st, "seed", c->seed);
+  set_meta_int (st, "epoch", model->epoch);
+  set_meta_int (st, "step", model->step);
+  set_meta_int (st, "skipped_batches", model->skipped);
+  set_meta_double (st, "current_lr", model->lr);
+  set_meta_double (st, "sigma", ddl_model_get_anomaly_weight (model));
+  set_meta_double (st, "adam_t", control[DDL_CONTROL_ADAM_T]);
+  set_meta_double (st, "noise_counter", control[DDL_CONTROL_NOISE]);
+  set_meta_double (st, "dropout_counter", control[DDL_CONTROL_DROPOUT]);
+  ddl_safetensors_set_metadata (st, "dataset_fingerprint", model->fingerprint);
+  return ddl_safetensors_save (st, path, error);
+}
+
+static gboolean
+meta_uint (DdlSafetensors *st, const char *key, guint *out)
+{
+  const char *s = ddl_safetensors_get_metadata (st, key);
+  guint64 v;
+  if (s == NULL || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT, &v, NULL))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+meta_double (DdlSafetensors *st, const char *key, double *out)
+{
+  const char *s = ddl_safetensors_get_metadata (st, key);
+  char *end = NULL;
+  if (s == NULL)
+    return FALSE;
+  double v = g_ascii_strtod (s, &end);
+  if (end == s)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Strips DataParallel's "module." from reference state_dicts. */
+static const DdlTensorEntry *
+find_tensor (DdlSafetensors *st, const char *name)
+{
+  const DdlTensorEntry *e = ddl_safetensors_find (st, name);
+  if (e == NULL)
+    {
+      g_autofree char *prefixed = g_strconcat ("module.", name, NULL);
+      e = ddl_safetensors_find (st, prefixed);
+    }
+  return e;
+}
+
+/* Architecture facts from tensor shapes, for reference state_dicts. */
+static gboolean
+infer_config (DdlSafetensors *st, const char *path, DdlModelConfig *c, GError **error)
+{
+  const DdlTensorEntry *first = find_tensor (st, "encoder.conv_1.convs.0.weight");
+  const DdlTensorEntry *latent = find_tensor (st, "encoder.conv_4.conv_last.weight");
+  const DdlTensorEntry *skip = find_tensor (st, "conv1.weight");
+
+  if (first == NULL || latent == NULL || first->n_dims != 4 || latent->n_dims != 4)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a DDL model: it has no encoder.conv_1.convs.0.weight or "
+                   "encoder.conv_4.conv_last.weight of rank 4", path);
+      return FALSE;
+    }
+  c->channels = first->shape[1];
+  c->latent = latent->shape[0];
+  if (skip != NULL && skip->n_dims == 5)
+    {
+      c->arch = DDL_ARCH_C3DSU;
+      c->temporal = skip->shape[2];
+    }
+  else
+    {
+      c->arch = DDL_ARCH_UNET;
+      c->temporal = 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_config (DdlSafetensors *st, const char *path, const DdlModelConfig *fallback,
+             DdlModelConfig *c, GError **error)
+{
+  const char *s;
+
+  if (fallback != NULL)
+    *c = *fallback;
+  else
+    ddl_model_config_init_default (c);
+  if (!infer_config (st, path, c, error))
+    return FALSE;
+  if (g_strcmp0 (ddl_safetensors_get_metadata (st, "format"), CHECKPOINT_FORMAT) != 0)
+    {
+      /* A reference state_dict: the input size is the reference default unless the
+       * caller says otherwise. */
+      if (fallback == NULL)
+        c->width = c->height = 256;
+      return TRUE;
+    }
+  if ((s = ddl_safetensors_get_metadata (st, "mode")) != NULL && !ddl_mode_from_string (s, &c->mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: unknown mode '%s'", path, s);
+      return FALSE;
+    }
+  meta_uint (st, "width", &c->width);
+  meta_uint (st, "height", &c->height);
+  meta_uint (st, "batch", &c->batch);
+  meta_double (st, "lr", &c->lr);
+  meta_double (st, "lambda", &c->lambda);
+  meta_double (st, "static_weight", &c->static_weight);
+  meta_double (st, "dropout", &c->dropout);
+  meta_uint (st, "patch", &c->patch);
+  meta_uint (st, "epochs", &c->epochs);
+  guint seed = 0;
+  if (meta_uint (st, "seed", &seed))
+    c->seed = seed;
+  c->dist = g_strcmp0 (ddl_safetensors_get_metadata (st, "dist"), "paper") == 0
+            ? DDL_DIST_PAPER : DDL_DIST_REFERENCE;
+  c->score_sqrt3 = g_strcmp0 (ddl_safetensors_get_metadata (st, "score_divisor"), "sqrt3") == 0;
+  return TRUE;
+}
+
+static gboolean
+check_tensor (const DdlTensorEntry *e, const DdlParamSpec *s, const char *path, GError **error)
+{
+  DdlDtype want = s->kind == DDL_PARAM_BN_NUM_BATCHES ? DDL_DTYPE_I64 : DDL_DTYPE_F32;
+  gboolean shape_ok = e != NULL && e->n_dims == s->n_dims;
+
+  for (guint d = 0; shape_ok && d < s->n_dims; d++)
+    shape_ok = e->shape[d] == s->shape[d];
+  if (e == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: tensor %s is missing", path,
+                 s->name);
+  else if (e->dtype != want)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: tensor %s has dtype %s, "
+                 "expected %s", path, s->name, e->dtype == DDL_DTYPE_I64 ? "I64" : "F32",
+                 want == DDL_DTYPE_I64 ? "I64" : "F32");
+  else if (!shape_ok)
+    {
+      GString *got = g_string_new (NULL), *exp = g_string_new (NULL);
+      for (guint d = 0; d < e->n_dims; d++)
+        g_string_append_printf (got, "%s%" G_GUINT64_FORMAT, d ? ", " : "", e->shape[d]);
+      for (guint d = 0; d < s->n_dims; d++)
+        g_string_append_printf (exp, "%s%" G_GUINT64_FORMAT, d ? ", " : "", s->shape[d]);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: tensor %s has shape [%s], expected [%s]", path, s->name, got->str, exp->str);
+      g_string_free (got, TRUE);
+      g_string_free (exp, TRUE);
+    }
+  else
+    return TRUE;
+  return FALSE;
+}
+
+DdlModel *
+ddl_model_load (DdlEngine *engine, const char *path, const DdlModelConfig *fallback,
+                GError **error)
+{
+  g_autoptr(DdlSafetensors) st = ddl_safetensors_load (path, error);
+  g_autoptr(DdlModel) model = NULL;
+  g_autofree float *params = NULL;
+  g_autofree float *m = NULL;
+  g_autofree float *v = NULL;
+  g_autofree float *state = NULL;
+  DdlModelConfig config;
+  DdlParamTable *t;
+  double value;
+  gboolean have_optimizer = TRUE;
+
+  if (st == NULL || !read_config (st, path, fallback, &config, error))
+    return NULL;
+  if (!ddl_model_config_validate (&config, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  model = model_alloc (engine, &config);
+  t = model->table;
+  if (!allocate (model, error))
+    return NULL;
+  params = g_new0 (float, t->n_params);
+  m = g_new0 (float, t->n_params);
+  v = g_new0 (float, t->n_params);
+  state = g_new0 (float, MAX (t->n_state, 1));
+
+  for (guint i = 0; i < t->specs->len; i++)
+    {
+      DdlParamSpec *s = t->specs->pdata[i];
+      const DdlTensorEntry *e = find_tensor (st, s->name);
+      if (e == NULL && s->kind == DDL_PARAM_ANOMALY_WEIGHT)
+        continue;  /* reference state_dicts do not hold l: it starts at 0 */
+      if (!check_tensor (e, s, path, error))
+        return NULL;
+      const void *data = ddl_safetensors_data (st, e);
+      switch (s->kind)
+        {
+        case DDL_PARAM_BN_NUM_BATCHES:
+          memcpy (&model->counters[s->offset], data, 8);
+          break;
+        case DDL_PARAM_BN_RUNNING_MEAN:
+        case DDL_PARAM_BN_RUNNING_VAR:
+          memcpy (state + s->offset, data, s->numel * 4);
+          break;
+        default:
+          memcpy (params + s->offset, data, s->numel * 4);
+          g_autofree char *mname = g_strconcat (OPT_M_PREFIX, s->name, NULL);
+          g_autofree char *vname = g_strconcat (OPT_V_PREFIX, s->name, NULL);
+          const DdlTensorEntry *me = ddl_safetensors_find (st, mname);
+          const DdlTensorEntry *ve = ddl_safetensors_find (st, vname);
+          if (me != NULL && ve != NULL && me->n_bytes == s->numel * 4 && ve->n_bytes == s->numel * 4)
+            {
+              memcpy (m + s->offset, ddl_safetensors_data (st, me), s->numel * 4);
+              memcpy (v + s->offset, ddl_safetensors_data (st, ve), s->numel * 4);
+            }
+          else
+            have_optimizer = FALSE;
+        }
+    }
+
+  /* Strict, like load_state_dict (strict=True): nothing unknown either. */
+  GPtrArray *names = ddl_safetensors_get_names (st);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      const char *bare = g_str_has_prefix (name, "module.") ? name + 7 : name;
+      if (!g_str_has_prefix (bare, "optimizer.") && ddl_param_table_find (t, bare) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s: unexpected tensor %s for a %s with latent %u", path, name,
+                       ddl_arch_to_string (config.arch), config.latent);
+          return NULL;
+        }
+    }
+
+  if (!ddl_buffer_write (model->params, 0, params, t->n_params * 4, error)
+      || !ddl_buffer_write (model->state, 0, state, t->n_state * 4, error))
+    return NULL;
+  if (have_optimizer)
+    {
+      float control[DDL_CONTROL_N] = { 0 };
+      if (meta_double (st, "adam_t", &value))
+        control[DDL_CONTROL_ADAM_T] = value;
+      if (meta_double (st, "noise_counter", &value))
+        control[DDL_CONTROL_NOISE] = value;
+      if (meta_double (st, "dropout_counter", &value))
+        control[DDL_CONTROL_DROPOUT] = value;
+      if (!ddl_buffer_write (model->adam_m, 0, m, t->n_params * 4, error)
+          || !ddl_buffer_write (model->adam_v, 0, v, t->n_params * 4, error)
+          || !ddl_buffer_write (model->control, 0, control, sizeof control, error))
+        return NULL;
+    }
+  guint u;
+  if (meta_uint (st, "epoch", &u))
+    model->epoch = u;
+  const char *step = ddl_safetensors_get_metadata (st, "step");
+  if (step != NULL)
+    model->step = g_ascii_strtoull (step, NULL, 10);
+  const char *skipped = ddl_safetensors_get_metadata (st, "skipped_batches");
+  if (skipped != NULL)
+    model->skipped = g_ascii_strtoull (skipped, NULL, 10);
+  model->lr = config.lr;
+  if (meta_double (st, "current_lr", &value))
+    model->lr = value;
+  if (!init_control (model, error))
+    return NULL;
+  ddl_model_set_fingerprint (model, ddl_safetensors_get_metadata (st, "dataset_fingerprint"));
+  return g_steal_pointer (&model);
+}
