@@ -14,8 +14,11 @@ typedef struct {
 } DdlCliCommand;
 
 static const DdlCliCommand commands[] = {
+  { "train",   "Train a baseline, SDL or DDL model on a dataset", ddl_cmd_train },
+  { "score",   "Score every frame of a dataset's test split or a video", ddl_cmd_score },
+  { "info",    "Describe a trained model", ddl_cmd_info },
   { "devices", "List Vulkan devices and mark the one chosen", ddl_cmd_devices },
-  { "bench",   "Benchmark kernels on the current device (ddl bench kernels)", ddl_cmd_bench },
+  { "bench",   "Training/inference speed of a model, or of every kernel", ddl_cmd_bench },
   { "dataset", "Describe a dataset folder or video (ddl dataset info PATH)", ddl_cmd_dataset },
   { "labels",  "Read ground-truth labels and print per-video counts", ddl_cmd_labels },
   { "eval",    "Frame-level AUC, EER and AUPR of a scores CSV", ddl_cmd_eval },
