@@ -3,9 +3,12 @@
  * Layouts: MNAD/FFP (<root>/training/frames/<video>/, testing/frames/<video>/),
  * original UCSD (UCSDped2/Train/Train001/, Test/Test001/, UCSDped2.m), the DDL
  * reference (<root>/Train/<video>/, Test/<video>/, tracked_bounding_boxes.json),
- * Avenue (training_videos/*.avi, testing_videos/*.avi), ShanghaiTech
- * (training/videos/*.avi, testing/frames/<id>/, testing/test_frame_mask/*.npy),
- * a folder of videos, a single video. Videos are sorted naturally. */
+ * Avenue (training_videos/<video>.avi, testing_videos/<video>.avi), ShanghaiTech
+ * (training/videos/<video>.avi, testing/frames/<id>/, testing/test_frame_mask/<video>.npy),
+ * a folder of videos (video files and/or folders of images), a single video (a
+ * video file or one folder of images). Videos are sorted naturally. Opening a
+ * dataset opens every video once for its exact frame count (see ddl-dataset.c for
+ * the detection order and where label files are looked for). */
 #pragma once
 
 #include <glib.h>
@@ -55,7 +58,8 @@ const char     *ddl_dataset_get_root      (DdlDataset *dataset);
 const char     *ddl_dataset_get_name      (DdlDataset *dataset);   /* "ped2" */
 DdlLayout       ddl_dataset_get_layout    (DdlDataset *dataset);
 /* Videos of a split, in natural order. A folder of videos or a single video has
- * only a test split. Element type DdlVideoEntry, owned by the dataset. */
+ * only a test split. Element type DdlVideoEntry, owned by the dataset; a missing
+ * split is an empty array, never NULL. */
 GPtrArray      *ddl_dataset_get_videos    (DdlDataset *dataset, DdlSplit split);
 /* The split's directory (the key prefix of tracked_bounding_boxes.json), or NULL. */
 const char     *ddl_dataset_get_split_dir (DdlDataset *dataset, DdlSplit split);

@@ -4,7 +4,14 @@
  * webm, any codec the installed FFmpeg decodes) and folders of images (jpg, png,
  * tif, bmp, sorted naturally). Frames are addressed by 0-based index; the index of
  * frame timestamps is built on open. A source may be used from one worker thread
- * at a time (calls are serialised by an internal lock, so sharing is safe too). */
+ * at a time (calls are serialised by an internal lock, so sharing is safe too).
+ * The last 8 decoded frames are cached; sequential reads never seek.
+ *
+ * Damaged input: a video cut mid-file (avi, mkv, webm) opens with the frames stored
+ * before the cut; an mp4/mov whose index is cut off fails with ..._ERROR_OPEN; a
+ * frame that cannot be decoded gives ..._ERROR_DECODE naming the file and the
+ * frame. In image folders the first image sets the size; another size is
+ * ..._ERROR_SIZE when that frame is read. */
 #pragma once
 
 #include <glib.h>
@@ -45,8 +52,11 @@ gboolean        ddl_frame_source_is_video    (DdlFrameSource *source);
 const char     *ddl_frame_source_get_frame_path (DdlFrameSource *source, guint index);
 
 /* Frame `index` as planar float in [0, 1], shape (C, height, width), C = 1 for gray
- * and 3 for RGB, resized (bilinear) to width x height; 0 for either keeps the native
- * size. `out` holds C * height * width floats. */
+ * (BT.601 luma 0.299 R + 0.587 G + 0.114 B of the 8-bit RGB) and 3 for RGB, resized
+ * to width x height bilinearly with half-pixel centres and no antialiasing (as
+ * torch's interpolate(mode="bilinear", align_corners=False), which torchvision's
+ * Resize on tensors uses); 0 for either keeps the native size. `out` holds
+ * C * height * width floats. */
 gboolean        ddl_frame_source_read_float  (DdlFrameSource *source,
                                               guint           index,
                                               DdlPixelFormat  format,

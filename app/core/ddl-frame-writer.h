@@ -18,7 +18,9 @@ typedef enum {
 
 GQuark   ddl_frame_writer_error_quark (void);
 
-/* Writes one image; the file is written to a temporary name and renamed. */
+/* Writes one image; the file is written to a temporary name and renamed.
+ * JPEG: baseline, 4:4:4 (no chroma subsampling), quantiser 2 (near lossless);
+ * PNG and TIFF: 8-bit RGB, lossless; BMP: 24-bit. */
 gboolean ddl_image_write (const char   *path,
                           const guint8 *rgb,      /* height * stride bytes */
                           guint         width,
@@ -34,6 +36,19 @@ DdlVideoWriter *ddl_video_writer_open  (const char *path,
                                         guint       height,
                                         double      fps,
                                         GError    **error);
+/* The same with an explicit libavcodec encoder name ("mjpeg", "msmpeg4v2", "mpeg4",
+ * "libx264", "libvpx", "libvpx-vp9"); NULL picks one for the container as above.
+ * The video is written to PATH.part and renamed by ddl_video_writer_close(). */
+DdlVideoWriter *ddl_video_writer_open_with_encoder (const char *path,
+                                                    const char *encoder,
+                                                    guint       width,
+                                                    guint       height,
+                                                    double      fps,
+                                                    GError    **error);
+/* Whether the installed FFmpeg has this encoder. */
+gboolean        ddl_video_encoder_available (const char *encoder);
+/* The encoder a writer uses (e.g. "libx264"). */
+const char     *ddl_video_writer_get_encoder (DdlVideoWriter *writer);
 gboolean        ddl_video_writer_add   (DdlVideoWriter *writer,
                                         const guint8   *rgb,
                                         guint           stride,
