@@ -162,6 +162,8 @@ double       ddl_model_get_anomaly_weight (DdlModel *model);
 guint        ddl_model_get_epoch (DdlModel *model);
 guint64      ddl_model_get_step  (DdlModel *model);
 void         ddl_model_set_epoch (DdlModel *model, guint epoch);
+/* The planned number of epochs (a resumed run may extend it). */
+void         ddl_model_set_epochs (DdlModel *model, guint epochs);
 const char  *ddl_model_get_fingerprint (DdlModel *model);
 void         ddl_model_set_fingerprint (DdlModel *model, const char *fingerprint);
 /* Learning rate of the following steps (the caller runs the StepLR schedule). */

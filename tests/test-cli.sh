@@ -6,7 +6,7 @@ fail () { echo "FAIL: $*" >&2; exit 1; }
 
 "$ddl" --version | grep -q '^ddl [0-9]' || fail "--version"
 "$ddl" --help | grep -q 'devices' || fail "--help lists commands"
-for c in devices bench dataset labels eval boxes synth; do
+for c in train score info devices bench dataset labels eval boxes synth; do
   "$ddl" "$c" --help > /dev/null || fail "ddl $c --help"
 done
 if "$ddl" no-such-command 2> /dev/null; then fail "unknown command accepted"; fi
@@ -33,4 +33,45 @@ if [ -d "${DDL_SHARED_DATASETS:-/nonexistent}/ped2" ]; then
   "$ddl" labels "$DDL_SHARED_DATASETS/ped2/ped2.mat" --json | grep -q '"anomalous" : 1648,' \
     || fail "ddl labels ped2.mat"
 fi
+
+# ddl synth and ddl boxes on a tiny generated set, and their bad input.
+"$ddl" synth -o "$tmp/synth" --videos 1 --test-videos 1 --frames 12 --size 64x48 > "$tmp/out" \
+  2> /dev/null || fail "ddl synth"
+[ -f "$tmp/synth/training/frames/01/011.jpg" ] && [ -f "$tmp/synth/labels.csv" ] \
+  && [ -f "$tmp/synth/testing/frames/tracked_bounding_boxes.json" ] || fail "ddl synth files"
+"$ddl" boxes "$tmp/synth" -o "$tmp/boxes.json" > "$tmp/out" 2> /dev/null || fail "ddl boxes"
+grep -q '^windows of 3 frames with a track common to all' "$tmp/out" || fail "ddl boxes report"
+if "$ddl" synth -o "$tmp/synth" 2> "$tmp/err"; then fail "ddl synth into a non-empty folder"; fi
+grep -q '^ddl synth: .*not empty' "$tmp/err" || fail "ddl synth error"
+if "$ddl" synth -o "$tmp/s2" --size 10x5 2> /dev/null; then fail "ddl synth --size 10x5"; fi
+if "$ddl" boxes "$tmp/none" -o "$tmp/x.json" 2> "$tmp/err"; then fail "ddl boxes, no dataset"; fi
+grep -q '^ddl boxes: .*none' "$tmp/err" || fail "ddl boxes error names the folder"
+# ddl train / info / score / eval end to end on the tiny set, resume, and bad input.
+"$ddl" train "$tmp/synth" -o "$tmp/m.safetensors" --latent 8 --size 32x32 --batch 2 \
+  --epochs 2 --log "$tmp/log.csv" > /dev/null 2> "$tmp/err" || { cat "$tmp/err"; fail "ddl train"; }
+grep -q '^epoch,step,recon,dist,total,sigma,lr,skipped$' "$tmp/log.csv" || fail "train log header"
+[ "$(wc -l < "$tmp/log.csv")" -eq 11 ] || fail "train log: 2 epochs x 5 steps (10 windows, batch 2)"
+"$ddl" info "$tmp/m.safetensors" > "$tmp/info" || fail "ddl info"
+grep -q '^mode *ddl$' "$tmp/info" && grep -q '^epochs *2 of 2$' "$tmp/info" || fail "ddl info fields"
+"$ddl" score "$tmp/m.safetensors" "$tmp/synth" -o "$tmp/s.csv" 2> /dev/null || fail "ddl score"
+head -1 "$tmp/s.csv" | grep -q '^video,frame,score$' || fail "scores header"
+[ "$(wc -l < "$tmp/s.csv")" -eq 11 ] || fail "12 test frames, T=3: 10 scored"
+grep -q '^01,0,' "$tmp/s.csv" && fail "frame 0 has no window"
+"$ddl" eval "$tmp/s.csv" --labels "$tmp/synth" > /dev/null || fail "ddl eval of ddl score output"
+"$ddl" train "$tmp/synth" -o "$tmp/m2.safetensors" --resume "$tmp/m.safetensors" --latent 8 \
+  --size 32x32 --batch 2 --epochs 3 > /dev/null 2>&1 || fail "ddl train --resume"
+"$ddl" info "$tmp/m2.safetensors" | grep -q '^epochs *3 of 3$' || fail "resumed to epoch 3"
+if "$ddl" train "$tmp/synth" -o "$tmp/x.safetensors" --size 30x30 2> "$tmp/err"; then
+  fail "ddl train --size 30x30"; fi
+grep -q 'multiples of 16' "$tmp/err" || fail "size error"
+head -c 1000 "$tmp/m.safetensors" > "$tmp/cut.safetensors"
+if "$ddl" score "$tmp/cut.safetensors" "$tmp/synth" -o "$tmp/x.csv" 2> "$tmp/err"; then
+  fail "ddl score with a truncated model"; fi
+grep -q 'cut.safetensors' "$tmp/err" || fail "truncated model error names the file"
+if VK_ICD_FILENAMES=/nonexistent/icd.json VK_DRIVER_FILES=/nonexistent/icd.json \
+   "$ddl" devices 2> "$tmp/err"; then fail "devices without a driver"; fi
+grep -q 'mesa-vulkan-drivers' "$tmp/err" || fail "no-driver error names the package"
+if DDL_VULKAN_LIBRARY=/nonexistent/libvulkan.so.1 "$ddl" info "$tmp/m.safetensors" 2> "$tmp/err"
+then fail "info without a loader"; fi
+grep -q 'libvulkan1' "$tmp/err" || fail "no-loader error names the package"
 echo "test-cli: all passed"

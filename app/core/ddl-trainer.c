@@ -206,6 +206,10 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
       model = ddl_model_load (engine, o->resume, &config, error);
       if (model == NULL || !compatible (ddl_model_get_config (model), &config, error))
         return FALSE;
+      /* The run's epoch count wins (to extend a finished run); the other training
+       * settings are the checkpoint's. */
+      ddl_model_set_epochs (model, config.epochs);
+      config = *ddl_model_get_config (model);
     }
   else
     {

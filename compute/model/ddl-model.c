@@ -162,6 +162,12 @@ ddl_model_set_epoch (DdlModel *model, guint epoch)
   model->epoch = epoch;
 }
 
+void
+ddl_model_set_epochs (DdlModel *model, guint epochs)
+{
+  model->config.epochs = MAX (epochs, 1);
+}
+
 const char *
 ddl_model_get_fingerprint (DdlModel *model)
 {
