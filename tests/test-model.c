@@ -287,6 +287,35 @@ test_checkpoint_errors (void)
   g_assert_nonnull (error);
 }
 
+/* A NaN loss stops with a message instead of poisoning the weights silently; a
+ * model too big for the device is an error, not a crash. */
+static void
+test_nan_and_memory (void)
+{
+  DdlEngine *engine = ddl_test_engine ();
+  g_autoptr(GError) error = NULL;
+  DdlModelConfig c;
+
+  if (engine == NULL)
+    return;
+  small_config (&c, DDL_ARCH_C3DSU, DDL_MODE_DDL);
+  g_autoptr(DdlModel) model = ddl_model_new (engine, &c, &error);
+  g_autofree float *clips = NULL, *masks = NULL;
+  make_batch (&c, 2, &clips, &masks);
+  clips[(gsize) c.width * c.height + 17] = NAN;  /* channel 0, middle frame */
+  g_assert_false (ddl_model_train_step (model, clips, masks, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "NaN"));
+  g_clear_error (&error);
+
+  ddl_model_config_init_paper (&c);
+  c.latent = 4096;
+  c.width = c.height = 1024;
+  g_assert_null (ddl_model_new (engine, &c, &error));
+  g_assert_error (error, DDL_ENGINE_ERROR, DDL_ENGINE_ERROR_OUT_OF_MEMORY);
+  g_assert_nonnull (strstr (error->message, "MiB"));
+}
+
 /* Resuming from a checkpoint continues exactly: same losses as without a stop. */
 static void
 test_resume_exact (void)
@@ -529,6 +558,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/checkpoint/round-trip", test_checkpoint_round_trip);
   g_test_add_func ("/model/checkpoint/errors", test_checkpoint_errors);
   g_test_add_func ("/model/resume-exact", test_resume_exact);
+  g_test_add_func ("/model/nan-and-memory", test_nan_and_memory);
   g_test_add_data_func ("/model/parity/c3dsu-ddl", GUINT_TO_POINTER (DDL_MODE_DDL << 1),
                         test_parity);
   g_test_add_data_func ("/model/parity/c3dsu-sdl", GUINT_TO_POINTER (DDL_MODE_SDL << 1),

@@ -127,7 +127,6 @@ block_forward (DdlGraph *g, const DdlBlockSlot *s, BlockActs *a, DdlBinding in, 
                guint h, guint w)
 {
   DdlCmd *cmd = g->cmd;
-  DdlParamTable *t = g->model->table;
   guint kin = s->decode ? 4 : 1, c1 = concat_channels (s), cu = shuffled_channels (s);
   guint ho = s->decode ? 2 * h : h / 2, wo = s->decode ? 2 * w : w / 2;
   float p = g->model->config.dropout;
@@ -179,7 +178,6 @@ block_forward (DdlGraph *g, const DdlBlockSlot *s, BlockActs *a, DdlBinding in, 
                                P (g, s->bn2.beta, s->cout), S (g, s->bn2.mean, s->cout),
                                S (g, s->bn2.var, s->cout), n, s->cout, ho, wo,
                                DDL_BATCHNORM_EPS, TRUE);
-  (void) t;
 }
 
 /* Backward of block_forward given dout (the gradient of its output). The input
@@ -593,7 +591,6 @@ ddl_graph_run_train (DdlGraph *g, const float *clips, const float *masks, DdlSte
   const DdlModelConfig *c = &model->config;
   guint64 clip_n = (guint64) g->B * g->C * g->T * g->H * g->W;
   guint64 mask_n = (guint64) g->B * g->T * g->H * g->W;
-  guint64 centre_masked = 0;
   float values[DDL_LOSS_N_VALUES];
 
   memset (stats, 0, sizeof *stats);
@@ -612,7 +609,6 @@ ddl_graph_run_train (DdlGraph *g, const float *clips, const float *masks, DdlSte
       if (!ddl_buffer_write (g->mask, 0, masks, mask_n * 4, error))
         return FALSE;
     }
-  (void) centre_masked;
   stats->sigma = ddl_model_get_anomaly_weight (model);
   if (!ddl_buffer_write (g->x, 0, clips, clip_n * 4, error)
       || !ddl_cmd_run (g->cmd, error)
