@@ -26,6 +26,13 @@ ddl_vk_get_pipeline (DdlEngine *engine, DdlKernelId kernel, GError **error)
   if (engine->pipelines[kernel] != VK_NULL_HANDLE)
     return TRUE;
   g_assert (n_bindings <= G_N_ELEMENTS (bindings));
+  /* Leftovers of an earlier attempt that failed half way. */
+  if (engine->pipeline_layouts[kernel] != VK_NULL_HANDLE)
+    vk->vkDestroyPipelineLayout (engine->device, engine->pipeline_layouts[kernel], NULL);
+  if (engine->set_layouts[kernel] != VK_NULL_HANDLE)
+    vk->vkDestroyDescriptorSetLayout (engine->device, engine->set_layouts[kernel], NULL);
+  engine->pipeline_layouts[kernel] = VK_NULL_HANDLE;
+  engine->set_layouts[kernel] = VK_NULL_HANDLE;
 
   for (guint i = 0; i < n_bindings; i++)
     bindings[i] = (VkDescriptorSetLayoutBinding) {
