@@ -7,6 +7,8 @@
 
 #include "ddl-cli.h"
 
+#include <json-glib/json-glib.h>
+
 typedef struct {
   const char *name;
   const char *summary;
@@ -61,6 +63,19 @@ ddl_cli_parse (const char   *name,
       return FALSE;
     }
   return TRUE;
+}
+
+void
+ddl_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
 }
 
 int

@@ -27,5 +27,9 @@ gboolean ddl_cli_parse (const char   *name,
                         int          *argc,
                         char       ***argv);
 
+/* Prints the builder's document as indented JSON on stdout. */
+typedef struct _JsonBuilder JsonBuilder;
+void     ddl_cli_print_json (JsonBuilder *builder);
+
 /* Prints "ddl NAME: message" to stderr and returns 1. */
 int      ddl_cli_fail  (const char *name, const GError *error);

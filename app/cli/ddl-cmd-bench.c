@@ -57,12 +57,7 @@ bench_kernels (const char *device, const char *filter, int repeats, gboolean jso
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      g_autofree char *text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      ddl_cli_print_json (b);
       return 0;
     }
 
@@ -193,12 +188,7 @@ bench_model (const char *device, DdlModelConfig *c, int repeats, const char *tor
           MEMBER_D ("infer_ratio_vs_torch", infer_rate / torch_infer);
         }
       json_builder_end_object (b);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      g_autofree char *text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      ddl_cli_print_json (b);
       return 0;
     }
   printf ("device     %s (%s)\n", info->name, info->driver_info);

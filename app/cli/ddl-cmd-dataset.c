@@ -101,9 +101,6 @@ print_json (DdlDataset *ds)
 {
   const char *split_names[] = { "train", "test" };
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   GPtrArray *labels = ddl_dataset_get_label_paths (ds);
   guint64 all_frames = 0;
   guint all_videos = 0;
@@ -178,11 +175,7 @@ print_json (DdlDataset *ds)
     json_builder_add_null_value (b);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  ddl_cli_print_json (b);
 }
 
 int

@@ -59,12 +59,7 @@ ddl_cmd_devices (int argc, char **argv)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      g_autofree char *text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      ddl_cli_print_json (b);
       return 0;
     }
 

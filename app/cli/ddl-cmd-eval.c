@@ -49,10 +49,7 @@ print_json (ColumnResult *results, guint n_results, const DdlEvalOptions *option
             const char *preset, DdlLabelsSource *labels)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *filter = ddl_eval_options_filter_to_string (options);
-  g_autofree char *text = NULL;
   const DdlEvalResult *first = results[0].result;
 
   json_builder_begin_object (b);
@@ -109,11 +106,7 @@ print_json (ColumnResult *results, guint n_results, const DdlEvalOptions *option
     }
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  ddl_cli_print_json (b);
 }
 
 static void

@@ -36,9 +36,6 @@ static void
 print_json (DdlLabelsSource *source)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   DdlLabels *labels = source->labels;
 
   json_builder_begin_object (builder);
@@ -72,11 +69,7 @@ print_json (DdlLabelsSource *source)
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  ddl_cli_print_json (builder);
 }
 
 int
