@@ -316,6 +316,63 @@ test_nan_and_memory (void)
   g_assert_nonnull (strstr (error->message, "MiB"));
 }
 
+/* A reference state_dict saved as safetensors (DataParallel's "module." prefix, no
+ * metadata, no l, no optimizer state) loads, with the shapes telling the
+ * architecture, and scores exactly as the model it came from. */
+static void
+test_reference_state_dict (void)
+{
+  DdlEngine *engine = ddl_test_engine ();
+  g_autoptr(GError) error = NULL;
+  DdlModelConfig c;
+  g_autofree char *ours = tmp_path ("ours.safetensors");
+  g_autofree char *theirs = tmp_path ("reference.safetensors");
+
+  if (engine == NULL)
+    return;
+  small_config (&c, DDL_ARCH_C3DSU, DDL_MODE_DDL);
+  g_autoptr(DdlModel) model = ddl_model_new (engine, &c, &error);
+  g_assert_true (ddl_model_save (model, ours, &error));
+  g_autoptr(DdlSafetensors) st = ddl_safetensors_load (ours, &error);
+  g_autoptr(DdlSafetensors) ref = ddl_safetensors_new ();
+  GPtrArray *names = ddl_safetensors_get_names (st);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      const DdlTensorEntry *e = ddl_safetensors_find (st, name);
+      if (g_str_has_prefix (name, "optimizer.") || g_str_has_prefix (name, "pseudo_anomaly"))
+        continue;
+      g_autofree char *prefixed = g_strconcat ("module.", name, NULL);
+      ddl_safetensors_add (ref, prefixed, e->dtype, e->n_dims, e->shape,
+                           ddl_safetensors_data (st, e));
+    }
+  g_assert_true (ddl_safetensors_save (ref, theirs, &error));
+
+  /* The input size cannot be read from the weights: the caller's fallback gives it. */
+  DdlModelConfig fallback = c;
+  fallback.arch = DDL_ARCH_UNET;  /* overridden by the shapes */
+  fallback.latent = 64;
+  g_autoptr(DdlModel) loaded = ddl_model_load (engine, theirs, &fallback, &error);
+  g_assert_no_error (error);
+  const DdlModelConfig *lc = ddl_model_get_config (loaded);
+  g_assert_cmpint (lc->arch, ==, DDL_ARCH_C3DSU);
+  g_assert_cmpuint (lc->latent, ==, 16);
+  g_assert_cmpuint (lc->temporal, ==, 3);
+  g_assert_cmpfloat (ddl_model_get_anomaly_weight (loaded), ==, 0.5);
+
+  g_autofree float *clips = NULL, *masks = NULL;
+  make_batch (&c, 31, &clips, &masks);
+  float a[2], b[2];
+  g_assert_true (ddl_model_score (model, clips, 2, a, NULL, NULL, &error));
+  g_assert_true (ddl_model_score (loaded, clips, 2, b, NULL, NULL, &error));
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+
+  /* Without a fallback, a reference file means the reference's 256x256 input. */
+  g_autoptr(DdlModel) plain = ddl_model_load (engine, theirs, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ddl_model_get_config (plain)->width, ==, 256);
+}
+
 /* Resuming from a checkpoint continues exactly: same losses as without a stop. */
 static void
 test_resume_exact (void)
@@ -559,6 +616,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/checkpoint/errors", test_checkpoint_errors);
   g_test_add_func ("/model/resume-exact", test_resume_exact);
   g_test_add_func ("/model/nan-and-memory", test_nan_and_memory);
+  g_test_add_func ("/model/reference-state-dict", test_reference_state_dict);
   g_test_add_data_func ("/model/parity/c3dsu-ddl", GUINT_TO_POINTER (DDL_MODE_DDL << 1),
                         test_parity);
   g_test_add_data_func ("/model/parity/c3dsu-sdl", GUINT_TO_POINTER (DDL_MODE_SDL << 1),
