@@ -74,4 +74,18 @@ grep -q 'mesa-vulkan-drivers' "$tmp/err" || fail "no-driver error names the pack
 if DDL_VULKAN_LIBRARY=/nonexistent/libvulkan.so.1 "$ddl" info "$tmp/m.safetensors" 2> "$tmp/err"
 then fail "info without a loader"; fi
 grep -q 'libvulkan1' "$tmp/err" || fail "no-loader error names the package"
+# ddl plot: a timeline and a ROC in each format, and bad input.
+"$ddl" plot --help > /dev/null || fail "ddl plot --help"
+"$ddl" plot "$tmp/scores.csv" --labels "$tmp/labels.csv" -o "$tmp/t.png" 2> /dev/null \
+  || fail "ddl plot timeline"
+head -c 4 "$tmp/t.png" | grep -q 'PNG' || fail "ddl plot writes a PNG"
+"$ddl" plot "$tmp/scores.csv" --labels "$tmp/labels.csv" --threshold 0.5 -o "$tmp/t.svg" \
+  2> /dev/null && grep -q '<svg' "$tmp/t.svg" || fail "ddl plot writes an SVG"
+"$ddl" plot "$tmp/scores.csv" --labels "$tmp/labels.csv" --roc -o "$tmp/r.pdf" 2> /dev/null \
+  && head -c 4 "$tmp/r.pdf" | grep -q '%PDF' || fail "ddl plot --roc writes a PDF"
+if "$ddl" plot "$tmp/scores.csv" -o "$tmp/t.jpg" 2> "$tmp/err"; then fail "ddl plot .jpg"; fi
+grep -q '^ddl plot: .*t\.jpg' "$tmp/err" || fail "ddl plot error names the file"
+if "$ddl" plot "$tmp/scores.csv" --labels "$tmp/labels.csv" --video v9 -o "$tmp/x.png" \
+   2> "$tmp/err"; then fail "ddl plot of a missing video"; fi
+grep -q "^ddl plot: .*'v9'" "$tmp/err" || fail "ddl plot names the missing video"
 echo "test-cli: all passed"

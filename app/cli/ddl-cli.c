@@ -24,6 +24,7 @@ static const DdlCliCommand commands[] = {
   { "dataset", "Describe a dataset folder or video (ddl dataset info PATH)", ddl_cmd_dataset },
   { "labels",  "Read ground-truth labels and print per-video counts", ddl_cmd_labels },
   { "eval",    "Frame-level AUC, EER and AUPR of a scores CSV", ddl_cmd_eval },
+  { "plot",    "Draw score timelines and ROC curves as PNG, SVG or PDF", ddl_cmd_plot },
   { "boxes",   "Track moving objects and write tracked_bounding_boxes.json", ddl_cmd_boxes },
   { "synth",   "Generate the synthetic walkway dataset", ddl_cmd_synth },
 };
