@@ -36,7 +36,7 @@ struct _DdlGraph {
   DdlBuffer  *values, *scores, *maps;
   PassActs    clean, pseudo;
   BlockGrads  genc[4], gdec[4];
-  DdlBuffer  *dbottom, *dcat[3], *dframes, *dxa, *drec_n, *drec_a, *drec;
+  DdlBuffer  *dbottom, *dcat[3], *dframes, *dxa, *drec_n, *drec_a;
   guint       bn_updates;      /* BN running-stat updates per step (passes) */
 };
 
@@ -459,8 +459,8 @@ ddl_graph_new_train (DdlModel *model, GError **error)
       g->xa = alloc (g, clip_n);
       alloc_pass (g, &g->pseudo);
       g->drec_a = alloc (g, frame_n);
-      /* The loss always writes the gradient of xa's middle frame; only DDL uses it. */
-      g->dxa = alloc (g, clip_n);
+      /* The gradient reaching the pseudo-anomalous clip only matters when l learns. */
+      g->dxa = learn_l ? alloc (g, clip_n) : NULL;
     }
   for (guint i = 0; i < 4; i++)
     alloc_block_grads (g, &t->enc[i], &g->genc[i], g->N, g->H >> i, g->W >> i);
@@ -514,7 +514,7 @@ ddl_graph_new_train (DdlModel *model, GError **error)
                         &zero_l, 1);
     }
   ddl_op_loss_backward (cmd, &lc, B_ (g->drec_n), pseudo ? B_ (g->drec_a) : DDL_BIND_NONE,
-                        pseudo ? B_ (g->dxa) : DDL_BIND_NONE, learn_l, B_ (g->values),
+                        learn_l ? B_ (g->dxa) : DDL_BIND_NONE, learn_l, B_ (g->values),
                         DDL_BIND_NONE, B_ (g->x), pseudo ? B_ (g->xa) : DDL_BIND_NONE,
                         B_ (g->clean.rec), pseudo ? B_ (g->pseudo.rec) : DDL_BIND_NONE,
                         pseudo ? B_ (g->mask) : DDL_BIND_NONE);
