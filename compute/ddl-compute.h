@@ -186,6 +186,16 @@ typedef struct {
 gboolean     ddl_model_train_step (DdlModel *model, const float *clips, const float *masks,
                                    DdlStepStats *stats, GError **error);
 
+/* What the last (not skipped) training step saw and made, for live views: the centre
+ * frame of batch sample `sample`, each (C, H, W) in [0, 1]: the clean input, its
+ * pseudo-anomalous version, and the reconstructions of both; mask (H, W) is the
+ * sample's pseudo-anomaly mask. pseudo, rec_pseudo and mask are left untouched for the
+ * baseline, which makes no pseudo anomalies. Any output may be NULL. Costs a few small
+ * device reads; FALSE with an error before the first step. */
+gboolean     ddl_model_read_train_preview (DdlModel *model, guint sample, float *clean,
+                                           float *pseudo, float *rec_clean, float *rec_pseudo,
+                                           float *mask, GError **error);
+
 /* Scores n windows (eval mode). clips: (n, C, T, H, W). scores: (n). maps (n, H, W)
  * and recs (n, C, H, W) receive the error maps and reconstructions unless NULL. */
 gboolean     ddl_model_score    (DdlModel *model, const float *clips, guint n, float *scores,

@@ -89,6 +89,56 @@ tmp_path (const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
+/* The live-view readback: sample 1's centre frame as the step saw it. Outside the mask
+ * the pseudo-anomalous frame is the clean one exactly (X_A = X + M s (A - X)); inside
+ * it the noise moved it; the baseline leaves the pseudo outputs alone. */
+static void
+check_preview (DdlModel *model, const DdlModelConfig *c, const float *clips, const float *masks)
+{
+  gsize hw = (gsize) c->width * c->height, image = hw * c->channels;
+  g_autofree float *clean = g_new (float, image), *pseudo = g_new (float, image);
+  g_autofree float *rec = g_new (float, image), *rec_a = g_new (float, image);
+  g_autofree float *mask = g_new (float, hw);
+  g_autoptr(GError) error = NULL;
+  guint centre = (c->temporal - 1) / 2, sample = 1;
+  gsize inside = 0, moved = 0;
+
+  for (gsize i = 0; i < image; i++)
+    pseudo[i] = rec_a[i] = -1;
+  g_assert_true (ddl_model_read_train_preview (model, sample, clean, pseudo, rec, rec_a, mask,
+                                               &error));
+  g_assert_no_error (error);
+  for (guint ch = 0; ch < c->channels; ch++)
+    for (gsize i = 0; i < hw; i++)
+      {
+        float x = clips[(((gsize) sample * c->channels + ch) * c->temporal + centre) * hw + i];
+        float m = masks[((gsize) sample * c->temporal + centre) * hw + i];
+        g_assert_cmpfloat (clean[ch * hw + i], ==, x);
+        g_assert_cmpfloat (rec[ch * hw + i], >, 0);
+        g_assert_cmpfloat (rec[ch * hw + i], <, 1);
+        if (c->mode == DDL_MODE_BASELINE)
+          {
+            g_assert_cmpfloat (pseudo[ch * hw + i], ==, -1);
+            g_assert_cmpfloat (rec_a[ch * hw + i], ==, -1);
+            continue;
+          }
+        g_assert_cmpfloat (mask[i], ==, m);
+        g_assert_cmpfloat (rec_a[ch * hw + i], >, 0);
+        if (m == 0)
+          g_assert_cmpfloat (pseudo[ch * hw + i], ==, x);
+        else
+          {
+            inside++;
+            moved += fabsf (pseudo[ch * hw + i] - x) > 1e-4f;
+          }
+      }
+  if (c->mode != DDL_MODE_BASELINE)
+    {
+      g_assert_cmpuint (inside, >, 0);
+      g_assert_cmpuint (moved, >, inside / 2);
+    }
+}
+
 static void
 test_step_moves_l (gconstpointer data)
 {
@@ -130,6 +180,7 @@ test_step_moves_l (gconstpointer data)
       break;
     }
   g_assert_cmpuint (ddl_model_get_step (model), ==, 1);
+  check_preview (model, &c, clips, masks);
 
   /* No sample with a track: skipped as the reference does (the baseline ignores masks). */
   memset (masks, 0, sizeof (float) * c.batch * c.temporal * c.width * c.height);

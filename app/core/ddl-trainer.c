@@ -140,6 +140,26 @@ open_log (const char *path, gboolean append, GError **error)
   return f;
 }
 
+/* Reads the first sample's centre frame into `planes` (allocated on first use) and
+ * points the preview at it. */
+static gboolean
+read_preview (DdlModel *model, DdlTrainPreview *preview, float **planes, GError **error)
+{
+  gsize image = (gsize) preview->channels * preview->width * preview->height;
+  gsize hw = (gsize) preview->width * preview->height;
+  gboolean pseudo = ddl_model_get_config (model)->mode != DDL_MODE_BASELINE;
+
+  if (*planes == NULL)
+    *planes = g_new0 (float, 4 * image + hw);
+  preview->clean = *planes;
+  preview->rec_clean = *planes + image;
+  preview->pseudo = pseudo ? *planes + 2 * image : NULL;
+  preview->rec_pseudo = pseudo ? *planes + 3 * image : NULL;
+  preview->mask = pseudo ? *planes + 4 * image : NULL;
+  return ddl_model_read_train_preview (model, 0, *planes, *planes + 2 * image, *planes + image,
+                                       *planes + 3 * image, *planes + 4 * image, error);
+}
+
 gboolean
 ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **error)
 {
@@ -154,7 +174,10 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
   g_autofree char *fingerprint = NULL;
   FILE *log = NULL;
   gint64 start = g_get_monotonic_time ();
+  gint64 in_callback = 0;   /* microseconds spent in the progress callback (pauses) */
   gboolean ok = TRUE;
+  DdlTrainPreview preview = { config.width, config.height, config.channels };
+  g_autofree float *planes = NULL;
 
   if (summary == NULL)
     summary = &local;
@@ -279,14 +302,24 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
             }
           p.step = ddl_model_get_step (model);
           p.lr = ddl_model_get_learning_rate (model);
-          p.seconds = (g_get_monotonic_time () - start) / 1e6;
+          p.seconds = (g_get_monotonic_time () - start - in_callback) / 1e6;
           p.seconds_left = p.seconds / steps_done * (steps_total - steps_done);
+          if (o->preview_every > 0 && !p.stats.skipped
+              && (steps_done == 1 || steps_done % o->preview_every == 0))
+            {
+              ok = read_preview (model, &preview, &planes, error);
+              if (!ok)
+                break;
+              p.preview = &preview;
+            }
           if (log != NULL)
             fprintf (log, "%u,%" G_GUINT64_FORMAT ",%.8g,%.8g,%.8g,%.8g,%.8g,%d\n", epoch, p.step,
                      p.stats.recon, p.stats.dist, p.stats.total, p.stats.sigma, p.lr,
                      p.stats.skipped);
-          if ((o->progress != NULL && !o->progress (&p, o->user_data))
-              || g_cancellable_is_cancelled (o->cancellable))
+          gint64 called = g_get_monotonic_time ();
+          gboolean go_on = o->progress == NULL || o->progress (&p, o->user_data);
+          in_callback += g_get_monotonic_time () - called;
+          if (!go_on || g_cancellable_is_cancelled (o->cancellable))
             {
               cancelled = TRUE;
               break;
@@ -322,6 +355,6 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
     fclose (log);
   summary->steps = ddl_model_get_step (model);
   summary->sigma = ddl_model_get_anomaly_weight (model);
-  summary->seconds = (g_get_monotonic_time () - start) / 1e6;
+  summary->seconds = (g_get_monotonic_time () - start - in_callback) / 1e6;
   return ok;
 }

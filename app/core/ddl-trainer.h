@@ -12,6 +12,18 @@
 
 G_BEGIN_DECLS
 
+/* A training window as the last step saw it (see ddl_model_read_train_preview): the
+ * centre frame of the batch's first sample. Planes are (channels, height, width) floats
+ * in [0, 1]; pseudo, rec_pseudo and mask are NULL for the baseline. */
+typedef struct {
+  guint        width, height, channels;
+  const float *clean;
+  const float *pseudo;       /* the pseudo-anomalous version */
+  const float *rec_clean;
+  const float *rec_pseudo;
+  const float *mask;         /* (height, width), 1 inside the pseudo anomaly */
+} DdlTrainPreview;
+
 typedef struct {
   guint        epoch;          /* 0-based */
   guint        epochs;
@@ -20,11 +32,14 @@ typedef struct {
   guint64      step;           /* global */
   double       lr;
   DdlStepStats stats;
-  double       seconds;        /* since the start of training */
+  double       seconds;        /* training time so far, time spent in the callback excluded */
   double       seconds_left;   /* estimate */
+  const DdlTrainPreview *preview;  /* this step's preview, or NULL (see preview_every) */
 } DdlTrainProgress;
 
-/* Return FALSE to stop (as a cancel). Called on the training thread. */
+/* Return FALSE to stop (as a cancel). Called on the training thread after every step.
+ * A callback may block to pause training (the time it blocks is not counted as
+ * training time); it must not keep `progress` or its preview after returning. */
 typedef gboolean (*DdlTrainProgressFunc) (const DdlTrainProgress *progress, gpointer user_data);
 
 typedef struct {
@@ -37,6 +52,7 @@ typedef struct {
   const char           *device;      /* device spec, or NULL */
   DdlTrainProgressFunc  progress;
   gpointer              user_data;
+  guint                 preview_every; /* steps between previews; 0: none */
   GCancellable         *cancellable;
 } DdlTrainOptions;
 

@@ -651,3 +651,39 @@ ddl_graph_run_infer (DdlGraph *g, const float *clips, guint n, float *scores, fl
          && (maps == NULL || ddl_model_read_floats (g->maps, 0, maps, n * hw, error))
          && (recs == NULL || ddl_model_read_floats (g->clean.rec, 0, recs, n * g->C * hw, error));
 }
+
+/* The centre frame of one sample, channel by channel out of (B, C, T, H, W). */
+static gboolean
+read_centre (DdlGraph *g, DdlBuffer *clip, guint sample, float *out, GError **error)
+{
+  guint64 hw = (guint64) g->H * g->W;
+  for (guint c = 0; c < g->C; c++)
+    {
+      guint64 at = (((guint64) sample * g->C + c) * g->T + (g->T - 1) / 2) * hw;
+      if (!ddl_model_read_floats (clip, at, out + c * hw, hw, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ddl_graph_read_preview (DdlGraph *g, guint sample, float *clean, float *pseudo, float *rec_clean,
+                        float *rec_pseudo, float *mask, GError **error)
+{
+  guint64 hw = (guint64) g->H * g->W;
+  guint64 image = hw * g->C;
+
+  g_return_val_if_fail (g->train && sample < g->B, FALSE);
+  if ((clean != NULL && !read_centre (g, g->x, sample, clean, error))
+      || (rec_clean != NULL
+          && !ddl_model_read_floats (g->clean.rec, sample * image, rec_clean, image, error)))
+    return FALSE;
+  if (g->xa == NULL)  /* the baseline makes no pseudo anomalies */
+    return TRUE;
+  return (pseudo == NULL || read_centre (g, g->xa, sample, pseudo, error))
+         && (rec_pseudo == NULL
+             || ddl_model_read_floats (g->pseudo.rec, sample * image, rec_pseudo, image, error))
+         && (mask == NULL
+             || ddl_model_read_floats (g->mask, ((guint64) sample * g->T + (g->T - 1) / 2) * hw,
+                                       mask, hw, error));
+}

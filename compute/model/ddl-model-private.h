@@ -47,6 +47,9 @@ gboolean  ddl_graph_run_train (DdlGraph *graph, const float *clips, const float 
                                DdlStepStats *stats, GError **error);
 gboolean  ddl_graph_run_infer (DdlGraph *graph, const float *clips, guint n, float *scores,
                                float *maps, float *recs, GError **error);
+gboolean  ddl_graph_read_preview (DdlGraph *graph, guint sample, float *clean, float *pseudo,
+                                  float *rec_clean, float *rec_pseudo, float *mask,
+                                  GError **error);
 /* Floats to hand back to the host: the BN batch counters for num_batches_tracked. */
 guint     ddl_graph_bn_updates_per_step (DdlGraph *graph);
 

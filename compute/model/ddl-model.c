@@ -222,6 +222,21 @@ ddl_model_train_step (DdlModel *model, const float *clips, const float *masks,
 }
 
 gboolean
+ddl_model_read_train_preview (DdlModel *model, guint sample, float *clean, float *pseudo,
+                              float *rec_clean, float *rec_pseudo, float *mask, GError **error)
+{
+  g_return_val_if_fail (sample < model->config.batch, FALSE);
+  if (model->train == NULL || model->step == 0)
+    {
+      g_set_error_literal (error, DDL_ENGINE_ERROR, DDL_ENGINE_ERROR_FAILED,
+                           "No training step has run yet, so there is nothing to preview");
+      return FALSE;
+    }
+  return ddl_graph_read_preview (model->train, sample, clean, pseudo, rec_clean, rec_pseudo,
+                                 mask, error);
+}
+
+gboolean
 ddl_model_score (DdlModel *model, const float *clips, guint n, float *scores, float *maps,
                  float *recs, GError **error)
 {
