@@ -88,4 +88,45 @@ grep -q '^ddl plot: .*t\.jpg' "$tmp/err" || fail "ddl plot error names the file"
 if "$ddl" plot "$tmp/scores.csv" --labels "$tmp/labels.csv" --video v9 -o "$tmp/x.png" \
    2> "$tmp/err"; then fail "ddl plot of a missing video"; fi
 grep -q "^ddl plot: .*'v9'" "$tmp/err" || fail "ddl plot names the missing video"
+# ddl render: the tiny model's real maps into a video, decoded back; defaults; bad input.
+"$ddl" render --help > /dev/null || fail "ddl render --help"
+"$ddl" score "$tmp/m.safetensors" "$tmp/synth" -o "$tmp/sm.csv" --maps "$tmp/maps" 2> /dev/null \
+  || fail "ddl score --maps"
+"$ddl" render "$tmp/synth" --scores "$tmp/sm.csv" --maps "score=$tmp/maps" --labels "$tmp/synth" \
+  --threshold 0.01 --height 48 --fps 10 -o "$tmp/r.avi" 2> "$tmp/err" \
+  || { cat "$tmp/err"; fail "ddl render"; }
+"$ddl" dataset info "$tmp/r.avi" --json > "$tmp/r.json" 2> /dev/null || fail "ddl render: r.avi"
+grep -q '"frames" : 12,' "$tmp/r.json" && grep -q '"fps" : 10.0' "$tmp/r.json" \
+  || fail "ddl render: 12 frames at 10 fps in the video"
+(cd "$tmp" && "$ddl" render synth --scores sm.csv --filter median:3 --normalize 2> /dev/null) \
+  && [ -s "$tmp/video-01.mp4" ] || fail "ddl render writes video-01.mp4 by default"
+if "$ddl" render "$tmp/synth" --scores "$tmp/sm.csv" --maps "score=$tmp/nowhere" \
+   -o "$tmp/x.avi" 2> "$tmp/err"; then fail "ddl render without maps files"; fi
+grep -q '^ddl render: .*nowhere/01.maps.npy' "$tmp/err" || fail "ddl render names the maps file"
+[ ! -e "$tmp/x.avi" ] || fail "ddl render left a file after an error"
+if "$ddl" render "$tmp/synth" --scores "$tmp/sm.csv" --video v9 2> "$tmp/err"; then
+  fail "ddl render of a missing video"; fi
+grep -q "^ddl render: .*'v9'" "$tmp/err" || fail "ddl render names the missing video"
+# ddl report: a folder from a two-model CSV (AUCs 0.75 and 1), a trained checkpoint's
+# card read without a device, and bad input.
+"$ddl" report --help > /dev/null || fail "ddl report --help"
+printf 'video,frame,a,b\nv1,0,0.1,0.2\nv1,1,0.4,0.1\nv1,2,0.35,0.9\nv1,3,0.8,0.7\n' > "$tmp/two.csv"
+"$ddl" report "$tmp/two.csv" --labels "$tmp/labels.csv" -o "$tmp/rep" > "$tmp/out" 2> "$tmp/err" \
+  || { cat "$tmp/err"; fail "ddl report"; }
+grep -q '^a .*micro AUC *75.00 %' "$tmp/out" && grep -q '^b - a: *micro *+25.00 pp' "$tmp/out" \
+  || fail "ddl report prints the AUCs"
+for f in metrics.json scores.csv scores.json scores-a.csv scores-b.csv timeline.png timeline.svg \
+         timeline.pdf roc.png roc.svg roc.pdf index.html; do
+  [ -s "$tmp/rep/$f" ] || fail "ddl report wrote no $f"; done
+grep -q '"format" : "ddl-studio-report"' "$tmp/rep/metrics.json" || fail "report format"
+"$ddl" report "$tmp/s.csv" --labels "$tmp/synth" --model "score=$tmp/m.safetensors" \
+  --filter median:3 -o "$tmp/rep2" > /dev/null 2>&1 || fail "ddl report --model"
+grep -q '"epochs_done" : 2,' "$tmp/rep2/metrics.json" && grep -q '"mode" : "ddl",' \
+  "$tmp/rep2/metrics.json" && grep -q '"filter" : "median:3",' "$tmp/rep2/metrics.json" \
+  || fail "ddl report --model card"
+if "$ddl" report "$tmp/two.csv" --model "c=$tmp/m.safetensors" -o "$tmp/rep3" 2> "$tmp/err"
+then fail "ddl report --model of a missing column"; fi
+grep -q "^ddl report: .*'c'" "$tmp/err" || fail "ddl report names the missing column"
+if "$ddl" report "$tmp/none.csv" -o "$tmp/rep3" 2> "$tmp/err"; then fail "ddl report, no CSV"; fi
+grep -q '^ddl report: .*none.csv' "$tmp/err" || fail "ddl report error names the file"
 echo "test-cli: all passed"

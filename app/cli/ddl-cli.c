@@ -16,6 +16,7 @@ typedef struct {
 } DdlCliCommand;
 
 static const DdlCliCommand commands[] = {
+  { "demo",    "The built-in demo: synthetic data, SDL and DDL trained and compared", ddl_cmd_demo },
   { "train",   "Train a baseline, SDL or DDL model on a dataset", ddl_cmd_train },
   { "score",   "Score every frame of a dataset's test split or a video", ddl_cmd_score },
   { "info",    "Describe a trained model", ddl_cmd_info },
@@ -25,6 +26,8 @@ static const DdlCliCommand commands[] = {
   { "labels",  "Read ground-truth labels and print per-video counts", ddl_cmd_labels },
   { "eval",    "Frame-level AUC, EER and AUPR of a scores CSV", ddl_cmd_eval },
   { "plot",    "Draw score timelines and ROC curves as PNG, SVG or PDF", ddl_cmd_plot },
+  { "report",  "Write a report folder (card, metrics, plots, page) from a scores CSV", ddl_cmd_report },
+  { "render",  "Render a test video beside reconstructions, error maps and curves", ddl_cmd_render },
   { "boxes",   "Track moving objects and write tracked_bounding_boxes.json", ddl_cmd_boxes },
   { "synth",   "Generate the synthetic walkway dataset", ddl_cmd_synth },
 };

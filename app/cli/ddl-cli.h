@@ -18,6 +18,9 @@ int ddl_cmd_train   (int argc, char **argv);
 int ddl_cmd_score   (int argc, char **argv);
 int ddl_cmd_info    (int argc, char **argv);
 int ddl_cmd_plot    (int argc, char **argv);
+int ddl_cmd_report  (int argc, char **argv);
+int ddl_cmd_render  (int argc, char **argv);
+int ddl_cmd_demo    (int argc, char **argv);
 
 /* Parses `entries` for subcommand `name` with GOption (adds --help); on error prints
  * it and returns FALSE. `parameter` is the usage text ("DATASET -o FILE"). */

@@ -94,6 +94,11 @@ void     ddl_pipeline_options_init  (DdlPipelineOptions *options);
 /* The demo's models: SDL and DDL at the CPU default configuration (3 channels: see
  * shared/guides/reference-on-cpu.md on 1-channel DDL). `models` holds 2. */
 void     ddl_pipeline_demo_models   (DdlPipelineModel models[2]);
+/* The demo shrunk for tests and smoke runs (`ddl demo --tiny`): a synthetic walkway
+ * of 2 training and 2 test videos of 20 frames at 64x48, SDL and DDL at latent 16,
+ * 32x32, batch 2, 1 epoch. Trains in seconds on lavapipe; its numbers mean nothing.
+ * Sets options->synth, models (filled) and n_models. */
+void     ddl_pipeline_tiny          (DdlPipelineOptions *options, DdlPipelineModel models[2]);
 gboolean ddl_pipeline_run           (const DdlPipelineOptions *options,
                                      DdlPipelineSummary       *summary,
                                      GError                  **error);

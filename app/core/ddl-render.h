@@ -8,7 +8,8 @@
  *   each pane with a caption above it ("Frame 57 / 180", "DDL reconstruction",
  *   "DDL error"); frames without a score (the first and last (T-1)/2 of a T-frame
  *   model) show a grey pane saying so; error maps use a perceptual colour map with its
- *   range fixed over the whole video, so brightness compares across frames;
+ *   range fixed over the whole video and shared by every model, so brightness compares
+ *   across frames and across models;
  *   ground-truth anomalous frames get a red border around the frame pane.
  *   [ score strip across the full width: every model's curve in its colour with a
  *     legend, ground truth shaded, the threshold line when given, and a vertical
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ddl-frame-source.h"
 
 G_BEGIN_DECLS
 
@@ -68,5 +70,11 @@ gboolean ddl_render_video        (const DdlRenderOptions *options, GError **erro
  * receive its size. */
 guint8  *ddl_render_frame        (const DdlRenderOptions *options, guint frame,
                                   guint *width, guint *height, GError **error);
+
+/* The footage's video as ddl_render_video opens it (a dataset's test video by name,
+ * NULL for the first; a video file or frame folder, checked against `video` when
+ * given), for callers that need its frame count before building the curves. */
+DdlFrameSource *ddl_render_open_video (const char *footage, const char *video,
+                                       GError **error);
 
 G_END_DECLS

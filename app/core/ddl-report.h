@@ -32,6 +32,13 @@
  *     "files": { "scores_csv", "scores_json", "timeline": [..], "roc": [..],
  *                "videos": [..], "index": "index.html" } }
  * NaN metrics (one class only) are written as null.
+ * Pairs: for models i < j, a = models[j] (the later) and b = models[i], so a baseline,
+ * sdl, ddl report gives sdl - baseline, ddl - baseline, ddl - sdl. Disagreements are
+ * found on curves post-processed with the protocol's filter and then always min-max
+ * normalised per video (so the models' scales compare), at most one per 8 frames of a
+ * video; a_score/b_score are those normalised values. Footage "frames" counts frames
+ * any model scored (and that are labelled, with labels); "anomalous_frames" is null
+ * without labels.
  *
  * The report folder (ddl_report_write_folder):
  *   metrics.json         the card above

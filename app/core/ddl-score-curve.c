@@ -1,5 +1,4 @@
 /* Dense, post-processed score curves (see ddl-score-curve.h). */
-#define G_LOG_DOMAIN "Ddl-Studio"
 
 #include "ddl-score-curve.h"
 
