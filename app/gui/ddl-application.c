@@ -9,6 +9,8 @@
 
 struct _DdlApplication {
   GtkApplication parent_instance;
+  gboolean       demo;          /* --demo: run the built-in demo at start */
+  char          *demo_folder;   /* --demo-folder */
 };
 
 G_DEFINE_FINAL_TYPE (DdlApplication, ddl_application, GTK_TYPE_APPLICATION)
@@ -20,6 +22,7 @@ static const struct {
   { "win.open-folder", { "<Ctrl>o", NULL } },
   { "win.open-file", { "<Ctrl><Shift>o", NULL } },
   { "win.score-with-model", { "<Ctrl>m", NULL } },
+  { "win.train", { "<Ctrl>t", NULL } },
   { "win.export-labels", { "<Ctrl>e", NULL } },
   { "win.play", { "space", "k", NULL } },
   { "win.previous-frame", { "Left", "comma", NULL } },
@@ -53,6 +56,8 @@ static const struct {
   { "win.actual-size", { "1", NULL } },
   { "win.show-events", { "<Alt>1", NULL } },
   { "win.show-metrics", { "<Alt>2", NULL } },
+  { "win.show-review", { "<Ctrl>1", NULL } },
+  { "win.show-compare", { "<Ctrl>2", NULL } },
   { "win.show-help-overlay", { "<Ctrl>question", "F1", NULL } },
   { "app.quit", { "<Ctrl>q", NULL } },
 };
@@ -135,7 +140,37 @@ get_window (GApplication *application)
 static void
 ddl_application_activate (GApplication *application)
 {
-  gtk_window_present (GTK_WINDOW (get_window (application)));
+  DdlApplication *self = DDL_APPLICATION (application);
+  DdlWindow *window = get_window (application);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->demo)
+    {
+      self->demo = FALSE;
+      ddl_window_run_demo (window, self->demo_folder);
+    }
+}
+
+static int
+ddl_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  DdlApplication *self = DDL_APPLICATION (application);
+  const char *folder = NULL;
+
+  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "demo-folder", "^&ay", &folder))
+    {
+      self->demo = TRUE;
+      self->demo_folder = g_canonicalize_filename (folder, NULL);
+    }
+  return -1;  /* go on: activate or open */
+}
+
+static void
+ddl_application_finalize (GObject *object)
+{
+  g_free (DDL_APPLICATION (object)->demo_folder);
+  G_OBJECT_CLASS (ddl_application_parent_class)->finalize (object);
 }
 
 static void
@@ -156,11 +191,24 @@ ddl_application_class_init (DdlApplicationClass *klass)
   app_class->startup = ddl_application_startup;
   app_class->activate = ddl_application_activate;
   app_class->open = ddl_application_open;
+  app_class->handle_local_options = ddl_application_handle_local_options;
+  G_OBJECT_CLASS (klass)->finalize = ddl_application_finalize;
 }
+
+static const GOptionEntry options[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run the built-in demo: generate a synthetic walkway, train SDL and DDL on it and "
+       "compare them"), NULL },
+  { "demo-folder", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Where the demo keeps its data, models and report (implies --demo; default: the "
+       "user data folder's ddl-studio/demo)"), N_("DIR") },
+  { NULL }
+};
 
 static void
 ddl_application_init (DdlApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 DdlApplication *

@@ -1,6 +1,6 @@
 /* ddl-application.h: DdlApplication, the GtkApplication of DDL Studio: app actions
  * (about, quit), keyboard accelerators, the style sheet, and files from the command
- * line (`ddl-studio DATASET [SCORES.csv …] [MODEL.safetensors]`). */
+ * line (`ddl-studio DATASET [SCORES.csv …] [MODEL.safetensors]`, `--demo`). */
 #pragma once
 
 #include <gtk/gtk.h>

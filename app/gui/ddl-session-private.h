@@ -13,6 +13,7 @@ typedef struct {
   DdlScores *scores;     /* owned by DdlSession.score_files */
   guint      column;
   double   **curves;     /* per video, lazily; NULL until asked for */
+  char      *maps_dir;   /* the scorer's error maps and reconstructions, or NULL */
 } DdlSessionModel;
 
 struct _DdlSession {
@@ -63,6 +64,7 @@ typedef enum {
   DDL_SESSION_EVENTS_CHANGED,
   DDL_SESSION_LABELS_CHANGED,
   DDL_SESSION_ERROR,
+  DDL_SESSION_MAPS_CHANGED,
   DDL_SESSION_N_SIGNALS
 } DdlSessionSignal;
 

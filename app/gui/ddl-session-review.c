@@ -421,3 +421,22 @@ ddl_session_get_maps_dir (DdlSession *self)
   return self->maps_dir;
 }
 
+void
+ddl_session_set_model_maps_dir (DdlSession *self, guint model, const char *maps_dir)
+{
+  g_return_if_fail (model < self->models->len);
+  DdlSessionModel *m = g_ptr_array_index (self->models, model);
+  if (g_strcmp0 (m->maps_dir, maps_dir) == 0)
+    return;
+  g_free (m->maps_dir);
+  m->maps_dir = g_strdup (maps_dir);
+  _ddl_session_emit (self, DDL_SESSION_MAPS_CHANGED);
+}
+
+const char *
+ddl_session_get_model_maps_dir (DdlSession *self, guint model)
+{
+  g_return_val_if_fail (model < self->models->len, NULL);
+  return ((DdlSessionModel *) g_ptr_array_index (self->models, model))->maps_dir;
+}
+

@@ -31,6 +31,7 @@ enum {
 #define EVENTS_CHANGED  DDL_SESSION_EVENTS_CHANGED
 #define LABELS_CHANGED  DDL_SESSION_LABELS_CHANGED
 #define ERROR           DDL_SESSION_ERROR
+#define MAPS_CHANGED    DDL_SESSION_MAPS_CHANGED
 #define N_SIGNALS       DDL_SESSION_N_SIGNALS
 
 static GParamSpec *properties[N_PROPS];
@@ -44,6 +45,7 @@ model_free (DdlSession *self, DdlSessionModel *m)
       g_free (m->curves[v]);
   g_free (m->curves);
   g_free (m->name);
+  g_free (m->maps_dir);
   g_free (m);
 }
 
@@ -194,6 +196,9 @@ ddl_session_class_init (DdlSessionClass *klass)
   signals[LABELS_CHANGED] = g_signal_new ("labels-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  signals[MAPS_CHANGED] = g_signal_new ("maps-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -410,6 +415,7 @@ _ddl_session_apply_load (DdlSession *self, DdlSessionLoad *load)
     {
       const char *path = g_ptr_array_index (load->score_paths, i);
       g_autoptr(GError) error = NULL;
+      guint first_model = self->models->len;
       if (!ddl_session_add_scores_file (self, path, &error))
         g_string_append_printf (load->warnings, "%s\n", error->message);
       else
@@ -419,8 +425,13 @@ _ddl_session_apply_load (DdlSession *self, DdlSessionLoad *load)
           char *dot = strrchr (maps, '.');
           if (dot != NULL)
             strcpy (dot, ".maps");
-          if (g_file_test (maps, G_FILE_TEST_IS_DIR) && self->maps_dir == NULL)
-            ddl_session_set_maps_dir (self, maps);
+          if (g_file_test (maps, G_FILE_TEST_IS_DIR))
+            {
+              for (guint m = first_model; m < self->models->len; m++)
+                ddl_session_set_model_maps_dir (self, m, maps);
+              if (self->maps_dir == NULL)
+                ddl_session_set_maps_dir (self, maps);
+            }
         }
     }
   g_signal_emit (self, signals[CURVES_CHANGED], 0);

@@ -109,9 +109,15 @@ const char     *ddl_session_get_sidecar_path  (DdlSession *self);
 gboolean        ddl_session_save_marks        (DdlSession *self, GError **error);
 DdlBoxes       *ddl_session_get_boxes         (DdlSession *self);
 
-/* Error maps and reconstructions kept by the scorer (see ddl-scorer.h). */
+/* Error maps and reconstructions kept by the scorer (see ddl-scorer.h): the folder
+ * the review overlays show (the last model scored in the window, or the first found). */
 void            ddl_session_set_maps_dir      (DdlSession *self, const char *maps_dir);
 const char     *ddl_session_get_maps_dir      (DdlSession *self);
+/* Each model's own maps folder (MAPS/<video>.maps.npy, <video>.recs.npy; row i = the
+ * model's i-th scored frame), NULL when it has none; changes emit "maps-changed". */
+void            ddl_session_set_model_maps_dir (DdlSession *self, guint model,
+                                                const char *maps_dir);
+const char     *ddl_session_get_model_maps_dir (DdlSession *self, guint model);
 
 void            _ddl_session_report_error     (DdlSession *self, const char *message);
 

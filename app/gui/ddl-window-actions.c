@@ -5,6 +5,7 @@
 #include "config.h"
 #include "ddl-window-private.h"
 #include "ddl-synth.h"
+#include "ddl-train-window.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -188,6 +189,78 @@ open_demo (GSimpleAction *a, GVariant *p, gpointer data)
   g_task_run_in_thread (task, demo_worker);
 }
 
+/* ---- the training window ------------------------------------------------------------------- */
+
+static void
+train_finished (DdlWindow *self, const char *report_dir, DdlTrainWindow *train)
+{
+  ddl_window_open_report (self, report_dir);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+/* The main window keeps a weak pointer to its training window; either may go first. */
+static void
+train_slot_free (gpointer data)
+{
+  GObject **slot = data;
+  if (*slot != NULL)
+    g_object_remove_weak_pointer (*slot, (gpointer *) slot);
+  g_free (slot);
+}
+
+/* One training window per main window, on the open footage's dataset. */
+static void
+train (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  DdlWindow *self = window (data);
+  DdlTrainWindow **slot = g_object_get_data (G_OBJECT (self), "ddl-train-window");
+  DdlTrainWindow *train;
+
+  if (slot == NULL)
+    {
+      slot = g_new0 (DdlTrainWindow *, 1);
+      g_object_set_data_full (G_OBJECT (self), "ddl-train-window", slot, train_slot_free);
+    }
+  if ((train = *slot) == NULL)
+    {
+      train = *slot = ddl_train_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+      g_object_add_weak_pointer (G_OBJECT (train), (gpointer *) slot);
+      g_signal_connect_object (train, "finished", G_CALLBACK (train_finished), self,
+                               G_CONNECT_SWAPPED);
+    }
+  if (ddl_session_is_loaded (self->session) && !ddl_train_window_is_running (train))
+    ddl_train_window_set_dataset (train, ddl_session_get_root (self->session));
+  gtk_window_present (GTK_WINDOW (train));
+}
+
+/* ---- the built-in demo ---------------------------------------------------------------------- */
+
+/* Where the demo keeps its data, models and report; a second run reuses them. */
+char *
+ddl_window_get_demo_folder (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "ddl-studio", "demo", NULL);
+}
+
+void
+ddl_window_run_demo (DdlWindow *self, const char *out_dir)
+{
+  g_autofree char *dir = out_dir != NULL ? g_strdup (out_dir) : ddl_window_get_demo_folder ();
+  DdlTrainWindow *demo;
+
+  demo = ddl_train_window_new_demo (gtk_window_get_application (GTK_WINDOW (self)), dir);
+  g_signal_connect_object (demo, "finished", G_CALLBACK (train_finished), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_set_transient_for (GTK_WINDOW (demo), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (demo));
+}
+
+static void
+run_demo (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  ddl_window_run_demo (window (data), NULL);
+}
+
 /* ---- playback and navigation ------------------------------------------------------------ */
 
 static void
@@ -303,6 +376,8 @@ static const GActionEntry entries[] = {
   { "open-folder", open_folder },
   { "open-file", open_file },
   { "open-demo", open_demo },
+  { "run-demo", run_demo },
+  { "train", train },
   { "open-recent", open_recent, "s" },
   { "score-with-model", score_with_model },
   { "export-labels", export_labels },
@@ -366,6 +441,7 @@ _ddl_window_update_actions (DdlWindow *self)
                                    ddl_session_get_annotations (self->session)));
   if ((action = g_action_map_lookup_action (G_ACTION_MAP (self), "score-with-model")) != NULL)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), loaded && self->busy == 0);
+  _ddl_window_compare_update_actions (self);
 }
 
 void

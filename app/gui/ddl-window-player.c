@@ -184,12 +184,13 @@ _ddl_window_set_playing (DdlWindow *self, gboolean playing)
       if (ddl_session_get_frame (self->session) + 1 >= ddl_session_get_n_frames (self->session))
         ddl_session_set_frame (self->session, 0);
       restart_clock (self);
-      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->frame_view), tick_cb, self,
-                                                    NULL);
+      /* On the window, not the frame view: the Compare page plays too, with the review
+       * page (and its frame view) unmapped. */
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, self, NULL);
     }
   else if (self->tick_id != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->frame_view), self->tick_id);
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
   gtk_button_set_icon_name (GTK_BUTTON (self->play_button),

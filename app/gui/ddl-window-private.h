@@ -4,6 +4,8 @@
 #pragma once
 
 #include "ddl-window.h"
+#include "ddl-compare-report.h"
+#include "ddl-compare-view.h"
 #include "ddl-frame-loader.h"
 #include "ddl-frame-view.h"
 #include "ddl-metrics-panel.h"
@@ -65,6 +67,14 @@ struct _DdlWindow {
 
   guint              thumbs_generation;
   GPtrArray         *pending;       /* files to open once the footage is open */
+
+  /* the Compare page (ddl-window-compare.c) */
+  DdlCompareView    *compare_view;
+  gboolean           compare;         /* Compare chosen over Review */
+  DdlCompareReport  *pending_report;  /* applied once its footage is open */
+  GQueue             score_queue;     /* checkpoints waiting to be scored (char *) */
+  gboolean           scoring;         /* a scoring job is running */
+  gboolean           exporting;
 };
 
 /* ddl-window-actions.c */
@@ -85,6 +95,16 @@ void   _ddl_window_events_init     (DdlWindow *self);
 void   _ddl_window_rebuild_events  (DdlWindow *self);
 void   _ddl_window_sync_event_selection (DdlWindow *self);
 void   _ddl_window_event_row_activated (DdlWindow *self, GtkListBoxRow *row);
+
+/* ddl-window-compare.c */
+void   _ddl_window_compare_init    (DdlWindow *self);
+void   _ddl_window_compare_dispose (DdlWindow *self);
+void   _ddl_window_compare_update_actions (DdlWindow *self);
+/* After footage opened (ok) or failed to: applies a report waiting for it. */
+void   _ddl_window_compare_footage_opened (DdlWindow *self, gboolean ok);
+/* Models [first, n_models) came from scoring `checkpoint` with maps in `maps_dir`. */
+void   _ddl_window_compare_models_added (DdlWindow *self, guint first, const char *checkpoint,
+                                         const char *maps_dir);
 
 /* ddl-window.c */
 void   _ddl_window_open_path       (DdlWindow *self, const char *path);

@@ -1,6 +1,8 @@
 /* Scoring the open footage with a trained model, from the window: on a worker, with
  * progress and cancel. Results go to the footage's scoring cache, keyed by the model
- * file's path, size and modification time, so opening the same pair again is instant. */
+ * file's path, size and modification time, so opening the same pair again is instant.
+ * Several models (Add Models…) are scored one after the other, each adding its column
+ * and its own maps; a cancel drops the ones still waiting. */
 #define G_LOG_DOMAIN "Ddl-Studio"
 
 #include "config.h"
@@ -104,9 +106,10 @@ score_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancell
 }
 
 static void
-apply_scores (DdlWindow *self, const char *output, const char *maps_dir)
+apply_scores (DdlWindow *self, const char *output, const char *maps_dir, const char *model)
 {
   g_autoptr(GError) error = NULL;
+  guint first = ddl_session_get_n_models (self->session);
   if (!ddl_session_add_scores_file (self->session, output, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not load the scores: %s"),
@@ -115,7 +118,26 @@ apply_scores (DdlWindow *self, const char *output, const char *maps_dir)
       return;
     }
   if (g_file_test (maps_dir, G_FILE_TEST_IS_DIR))
-    ddl_session_set_maps_dir (self->session, maps_dir);
+    {
+      for (guint m = first; m < ddl_session_get_n_models (self->session); m++)
+        ddl_session_set_model_maps_dir (self->session, m, maps_dir);
+      ddl_session_set_maps_dir (self->session, maps_dir);
+    }
+  _ddl_window_compare_models_added (self, first, model,
+                                    g_file_test (maps_dir, G_FILE_TEST_IS_DIR) ? maps_dir : NULL);
+}
+
+/* The models waiting to be scored, until one needs a worker (cached ones and ones
+ * that fail at once are done here). */
+static void
+score_next (DdlWindow *self)
+{
+  char *next;
+  while (!self->scoring && (next = g_queue_pop_head (&self->score_queue)) != NULL)
+    {
+      _ddl_window_score_with_model (self, next);
+      g_free (next);
+    }
 }
 
 static void
@@ -127,12 +149,16 @@ score_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (self->session == NULL)   /* closed meanwhile */
     return;
+  self->scoring = FALSE;
   _ddl_window_set_busy (self, NULL, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *message = NULL;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          g_queue_clear_full (&self->score_queue, g_free);
+          return;
+        }
       if (error->domain == DDL_ENGINE_ERROR
           && (error->code == DDL_ENGINE_ERROR_NO_LOADER || error->code == DDL_ENGINE_ERROR_NO_DEVICE))
         message = g_strdup_printf (_("Scoring needs a Vulkan driver (a GPU driver, or Mesa's "
@@ -140,9 +166,11 @@ score_done (GObject *source, GAsyncResult *result, gpointer data)
       else
         message = g_strdup_printf (_("Could not score with %s: %s"), job->model, error->message);
       ddl_window_show_error (self, message);
+      score_next (self);
       return;
     }
-  apply_scores (self, job->output, job->maps_dir);
+  apply_scores (self, job->output, job->maps_dir, job->model);
+  score_next (self);
 }
 
 void
@@ -160,6 +188,11 @@ _ddl_window_score_with_model (DdlWindow *self, const char *model_path)
   if (!ddl_session_is_loaded (self->session))
     {
       ddl_window_show_error (self, _("Open the footage first, then its scores or model."));
+      return;
+    }
+  if (self->scoring)
+    {
+      g_queue_push_tail (&self->score_queue, g_strdup (model_path));
       return;
     }
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
@@ -196,10 +229,11 @@ _ddl_window_score_with_model (DdlWindow *self, const char *model_path)
   g_weak_ref_init (&job->window, self);
   if (g_file_test (job->output, G_FILE_TEST_EXISTS))
     {
-      apply_scores (self, job->output, job->maps_dir);
+      apply_scores (self, job->output, job->maps_dir, job->model);
       score_job_free (job);
       return;
     }
+  self->scoring = TRUE;
   _ddl_window_set_busy (self, _("Scoring…"), TRUE);
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, score_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) score_job_free);

@@ -74,6 +74,8 @@ ddl_window_get_part (DdlWindow *self, const char *name)
     return GTK_WIDGET (self->sidebar);
   if (g_str_equal (name, "threshold"))
     return GTK_WIDGET (self->threshold_spin);
+  if (g_str_equal (name, "compare"))
+    return GTK_WIDGET (self->compare_view);
   return NULL;
 }
 
@@ -161,6 +163,7 @@ open_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *message = g_strdup_printf (_("Could not open the footage: %s"),
                                                   error->message);
       g_ptr_array_set_size (self->pending, 0);
+      _ddl_window_compare_footage_opened (self, FALSE);
       ddl_window_show_error (self, message);
       return;
     }
@@ -170,6 +173,7 @@ open_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < pending->len; i++)
     ddl_window_open (self, g_ptr_array_index (pending, i));
+  _ddl_window_compare_footage_opened (self, TRUE);
 }
 
 void
@@ -193,6 +197,12 @@ ddl_window_open (DdlWindow *self, GFile *file)
       return;
     }
   lower = g_ascii_strdown (path, -1);
+  /* While a model is being scored, more models wait in the scoring queue. */
+  if (g_str_has_suffix (lower, ".safetensors") && self->scoring)
+    {
+      _ddl_window_score_with_model (self, path);
+      return;
+    }
   if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".safetensors"))
     {
       if (!ddl_session_is_loaded (self->session) || self->busy > 0)
@@ -225,7 +235,14 @@ ddl_window_open (DdlWindow *self, GFile *file)
       ddl_window_show_error (self, message);
       return;
     }
-  _ddl_window_open_path (self, path);
+  /* A report folder (or its metrics.json) opens as a comparison. */
+  g_autofree char *parent = g_path_get_dirname (path);
+  if (ddl_compare_report_is_report (path))
+    ddl_window_open_report (self, path);
+  else if (g_str_has_suffix (lower, "/metrics.json") && ddl_compare_report_is_report (parent))
+    ddl_window_open_report (self, parent);
+  else
+    _ddl_window_open_path (self, path);
 }
 
 static gboolean
@@ -316,7 +333,7 @@ footage_changed (DdlWindow *self)
 {
   g_autofree char *subtitle = NULL;
 
-  gtk_stack_set_visible_child_name (self->main_stack, "review");
+  gtk_stack_set_visible_child_name (self->main_stack, self->compare ? "compare" : "review");
   gtk_label_set_text (self->title_label, ddl_session_get_title (self->session));
   subtitle = g_strdup_printf (ngettext ("%u test video · %s", "%u test videos · %s",
                                         ddl_session_get_n_videos (self->session)),
@@ -385,6 +402,7 @@ ddl_window_dispose (GObject *object)
   g_clear_pointer (&self->maps, g_bytes_unref);
   g_clear_pointer (&self->recs, g_bytes_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  _ddl_window_compare_dispose (self);
   G_OBJECT_CLASS (ddl_window_parent_class)->dispose (object);
 }
 
@@ -399,6 +417,7 @@ ddl_window_class_init (DdlWindowClass *klass)
   g_type_ensure (DDL_TYPE_SCORE_TIMELINE);
   g_type_ensure (DDL_TYPE_OVERVIEW_STRIP);
   g_type_ensure (DDL_TYPE_METRICS_PANEL);
+  g_type_ensure (DDL_TYPE_COMPARE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ddlstudio/DdlStudio/ui/ddl-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, DdlWindow, name)
@@ -427,6 +446,7 @@ ddl_window_class_init (DdlWindowClass *klass)
   BIND (metrics_panel);
   BIND (opacity_adjustment);
   BIND (recent_menu);
+  BIND (compare_view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, banner_dismissed);
   gtk_widget_class_bind_template_callback_full (widget_class, "cancel_clicked",
@@ -490,6 +510,7 @@ ddl_window_init (DdlWindow *self)
   _ddl_window_install_actions (self);
   _ddl_window_player_init (self);
   _ddl_window_events_init (self);
+  _ddl_window_compare_init (self);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -18,6 +18,23 @@ DdlSession *ddl_window_get_session    (DdlWindow *self);
 /* Shows a message in the window's banner (errors never end the session). */
 void        ddl_window_show_error     (DdlWindow *self, const char *message);
 
+/* Opens a report folder written by ddl_report_write_folder (ddl-report.h): its
+ * footage, its scores (one model per column) and each model's maps, and shows the
+ * Compare page. ddl_window_open does this for a folder holding a report. */
+void        ddl_window_open_report    (DdlWindow *self, const char *dir);
+/* The built-in demo in its own window (synthetic walkway, SDL and DDL trained live,
+ * scored and compared), opening the comparison here when done. NULL: the user's demo
+ * folder (ddl_window_get_demo_folder), which a later run continues or reuses. */
+void        ddl_window_run_demo       (DdlWindow *self, const char *out_dir);
+char       *ddl_window_get_demo_folder (void);
+/* Writes a report folder for the open models (scores, metrics, plots) with a rendered
+ * video of the current video, on a worker with progress (the "Export Report…" menu
+ * entry after choosing the folder). */
+void        ddl_window_export_report  (DdlWindow *self, const char *dir);
+/* Shows the Compare page (TRUE) or the Review page. */
+void        ddl_window_set_compare    (DdlWindow *self, gboolean compare);
+gboolean    ddl_window_get_compare    (DdlWindow *self);
+
 /* Cancels opening or scoring in progress (the Cancel button). */
 void        ddl_window_cancel         (DdlWindow *self);
 
