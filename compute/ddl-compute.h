@@ -161,6 +161,8 @@ DdlEngine   *ddl_model_get_engine (DdlModel *model);
 double       ddl_model_get_anomaly_weight (DdlModel *model);
 guint        ddl_model_get_epoch (DdlModel *model);
 guint64      ddl_model_get_step  (DdlModel *model);
+/* Batches passed over because no sample had a track (they do not count as steps). */
+guint64      ddl_model_get_skipped (DdlModel *model);
 void         ddl_model_set_epoch (DdlModel *model, guint epoch);
 /* The planned number of epochs (a resumed run may extend it). */
 void         ddl_model_set_epochs (DdlModel *model, guint epochs);

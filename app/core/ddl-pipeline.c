@@ -145,6 +145,18 @@ work_left (const PipelineWork *w, double speed)
   return w->total > 0 && w->done == 0 ? left + w->startup : left;
 }
 
+/* The same estimate for the work already done, so the bar measures work, not time:
+ * a slow first step (shader compilation with a cold cache takes half a minute on
+ * lavapipe) does not make the bar leap ahead of the work. */
+static double
+work_done (const PipelineWork *w, double speed)
+{
+  double done = MIN (w->done, w->total) * w->unit_seconds;
+  if (w->device_bound && !isnan (speed))
+    done *= speed;
+  return w->total > 0 && w->done > 0 ? done + w->startup : done;
+}
+
 gboolean
 pipeline_is_cancelled (PipelineRun *run)
 {
@@ -157,24 +169,28 @@ gboolean
 pipeline_emit (PipelineRun *run, DdlPipelineProgress *p)
 {
   gint64 now = g_get_monotonic_time ();
-  double elapsed = (now - run->start - run->in_callback) / 1e6;
   double score_speed = isnan (run->score_speed) ? run->speed : run->score_speed;
   double left = work_left (&run->synth_work, run->speed) + work_left (&run->boxes_work, run->speed)
                 + work_left (&run->report_work, run->speed)
                 + work_left (&run->render_work, run->speed);
+  double done = work_done (&run->synth_work, run->speed) + work_done (&run->boxes_work, run->speed)
+                + work_done (&run->report_work, run->speed)
+                + work_done (&run->render_work, run->speed);
   gboolean device_left = FALSE;
 
   for (guint i = 0; i < run->n_models; i++)
     {
       PipelineModel *m = &run->models[i];
       left += work_left (&m->train_work, run->speed) + work_left (&m->score_work, score_speed);
+      done += work_done (&m->train_work, run->speed) + work_done (&m->score_work, score_speed);
       device_left |= m->train_work.done < m->train_work.total
                      || m->score_work.done < m->score_work.total;
     }
   p->n_models = run->n_models;
   if (p->stage == DDL_PIPELINE_STAGE_DONE)
     left = 0;
-  p->fraction = elapsed + left > 0 ? elapsed / (elapsed + left) : 0.0;
+  p->fraction = p->stage == DDL_PIPELINE_STAGE_DONE ? 1.0
+                : done + left > 0 ? done / (done + left) : 0.0;
   /* Never backwards: a grown estimate slows the bar down instead. */
   p->fraction = CLAMP (MAX (p->fraction, run->last_fraction), 0.0, 1.0);
   run->last_fraction = p->fraction;

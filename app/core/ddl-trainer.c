@@ -250,6 +250,13 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
   guint first_epoch = ddl_model_get_epoch (model);
   guint64 steps_done = 0;
   guint64 steps_total = (guint64) (config.epochs - MIN (first_epoch, config.epochs)) * steps_per_epoch;
+  /* A checkpoint saved on cancel is mid-epoch: its batches so far (steps and skipped
+   * ones) are passed over, so the resumed run goes on exactly where it stopped. */
+  guint64 batches = ddl_model_get_step (model) + ddl_model_get_skipped (model);
+  guint64 consumed = (guint64) first_epoch * steps_per_epoch;
+  guint resume_at = batches > consumed && batches - consumed < steps_per_epoch
+                    ? (guint) (batches - consumed) : 0;
+  steps_total -= MIN (resume_at, steps_total);
 
   for (guint epoch = first_epoch; epoch < config.epochs && ok; epoch++)
     {
@@ -281,6 +288,12 @@ ddl_train_run (const DdlTrainOptions *o, DdlTrainSummary *summary, GError **erro
         {
           Batch *batch = g_async_queue_pop (feeder.ready);
           DdlTrainProgress p = { epoch, config.epochs, s + 1, steps_per_epoch };
+          if (epoch == first_epoch && s < resume_at && batch->error == NULL)
+            {
+              /* Drawn as before (same shuffle, same tracks), trained before the cancel. */
+              g_async_queue_push (feeder.free, batch);
+              continue;
+            }
           if (batch->error != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&batch->error));

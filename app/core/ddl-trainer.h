@@ -47,7 +47,9 @@ typedef struct {
   const char           *dataset;     /* dataset folder */
   const char           *boxes;       /* tracked_bounding_boxes.json; NULL: the dataset's */
   const char           *output;      /* checkpoint path */
-  const char           *resume;      /* checkpoint to continue from, or NULL */
+  const char           *resume;      /* checkpoint to continue from, or NULL; one saved on
+                                      * cancel continues mid-epoch with the very batches an
+                                      * uninterrupted run would have trained */
   const char           *log;         /* per-step CSV, or NULL */
   const char           *device;      /* device spec, or NULL */
   DdlTrainProgressFunc  progress;

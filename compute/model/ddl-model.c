@@ -156,6 +156,12 @@ ddl_model_get_step (DdlModel *model)
   return model->step;
 }
 
+guint64
+ddl_model_get_skipped (DdlModel *model)
+{
+  return model->skipped;
+}
+
 void
 ddl_model_set_epoch (DdlModel *model, guint epoch)
 {
