@@ -155,6 +155,29 @@ DdlModel    *ddl_model_load     (DdlEngine *engine, const char *path,
  * the safetensors metadata. */
 gboolean     ddl_model_save     (DdlModel *model, const char *path, GError **error);
 void         ddl_model_free     (DdlModel *model);
+
+/* What a checkpoint says about itself, read without a device: only the 8-byte length
+ * and the JSON header are read (checkpoints are megabytes, headers a few KiB). */
+typedef struct {
+  DdlModelConfig config;       /* as trained */
+  guint          epoch;        /* epochs completed */
+  guint64        step;         /* training steps taken */
+  guint64        skipped;      /* batches skipped for want of a track; 0 if not stored */
+  double         sigma;        /* anomaly weight; NAN unknown */
+  char          *fingerprint;  /* training split; NULL unknown */
+  /* FALSE: a plain (reference) state_dict. Architecture, latent, channels and T then
+   * come from the tensor shapes, the input is the reference's 256x256 and the rest
+   * are the defaults, as ddl_model_load without a fallback makes them; epoch and step
+   * are 0; sigma is sigmoid(l) if the file holds l, else NAN. */
+  gboolean       has_metadata;
+} DdlModelInfo;
+
+/* FALSE with an error naming the file when it cannot be read, is truncated, is not
+ * safetensors, has a bad header (larger than 16 MiB included), is not a DDL network,
+ * names an unknown architecture or mode, or holds an invalid configuration. `info` is
+ * filled only on success; clear it with ddl_model_info_clear. */
+gboolean     ddl_model_read_info  (const char *path, DdlModelInfo *info, GError **error);
+void         ddl_model_info_clear (DdlModelInfo *info);
 const DdlModelConfig *ddl_model_get_config (DdlModel *model);
 DdlEngine   *ddl_model_get_engine (DdlModel *model);
 /* sigma(l) for DDL, the static weight for SDL, 0 for the baseline. */
@@ -206,5 +229,6 @@ gboolean     ddl_model_score    (DdlModel *model, const float *clips, guint n, f
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlModel, ddl_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlEngine, ddl_engine_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdlDeviceInfo, ddl_device_info_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DdlModelInfo, ddl_model_info_clear)
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* ddl report SCORES.csv -o DIR: a report folder (ddl-report.h) from an existing scores
  * CSV, every score column a model. A checkpoint named with --model NAME=CHECKPOINT
  * adds that model's configuration, sigma(l), epochs, steps and training fingerprint,
- * read from the checkpoint's safetensors metadata, so no Vulkan device is needed
- * (a reference state_dict without metadata is opened as a model instead). */
+ * read from the checkpoint's header (ddl_model_read_info), so no Vulkan device is
+ * needed; a reference state_dict without metadata gives what its shapes tell. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -15,20 +15,12 @@
 #include "ddl-labels.h"
 #include "ddl-metrics.h"
 #include "ddl-report.h"
-#include "ddl-safetensors.h"
 #include "ddl-scores.h"
 
-/* What ddl_model_save writes into the metadata (compute/model/ddl-model.c). */
-#define CHECKPOINT_FORMAT "ddl-studio-checkpoint"
-
 typedef struct {
-  char           *checkpoint;
-  char           *loss_log;
-  char           *fingerprint;
-  DdlModelConfig  config;
-  double          sigma;
-  guint           epoch;
-  guint64         step;
+  char         *checkpoint;
+  char         *loss_log;
+  DdlModelInfo  info;
 } CheckpointInfo;
 
 static void
@@ -36,122 +28,24 @@ checkpoint_info_clear (CheckpointInfo *info)
 {
   g_free (info->checkpoint);
   g_free (info->loss_log);
-  g_free (info->fingerprint);
-}
-
-static gboolean
-meta_uint64 (DdlSafetensors *st, const char *key, guint64 *out)
-{
-  const char *s = ddl_safetensors_get_metadata (st, key);
-  return s != NULL && g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, out, NULL);
-}
-
-static gboolean
-meta_uint (DdlSafetensors *st, const char *key, guint *out)
-{
-  guint64 v;
-  if (!meta_uint64 (st, key, &v) || v > G_MAXUINT)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-static void
-meta_double (DdlSafetensors *st, const char *key, double *out)
-{
-  const char *s = ddl_safetensors_get_metadata (st, key);
-  char *end = NULL;
-  double v;
-
-  if (s == NULL)
-    return;
-  v = g_ascii_strtod (s, &end);
-  if (end != s && *end == '\0')
-    *out = v;
-}
-
-/* A reference state_dict has no metadata: open it as a model (needs a device). */
-static gboolean
-read_by_loading (const char *path, CheckpointInfo *info, GError **error)
-{
-  g_autoptr(DdlEngine) engine = NULL;
-  g_autoptr(DdlModel) model = NULL;
-  DdlEngineOptions options = { NULL, FALSE };
-
-  engine = ddl_engine_new (&options, error);
-  if (engine == NULL)
-    return FALSE;
-  model = ddl_model_load (engine, path, NULL, error);
-  if (model == NULL)
-    return FALSE;
-  info->config = *ddl_model_get_config (model);
-  info->sigma = ddl_model_get_anomaly_weight (model);
-  info->epoch = ddl_model_get_epoch (model);
-  info->step = ddl_model_get_step (model);
-  if (*ddl_model_get_fingerprint (model) != '\0')
-    info->fingerprint = g_strdup (ddl_model_get_fingerprint (model));
-  return TRUE;
+  ddl_model_info_clear (&info->info);
 }
 
 static gboolean
 read_checkpoint (const char *path, CheckpointInfo *info, GError **error)
 {
-  g_autoptr(DdlSafetensors) st = ddl_safetensors_load (path, error);
-  DdlModelConfig *c = &info->config;
-  const char *s;
+  g_autofree char *stem = NULL;
+  g_autofree char *log = NULL;
 
-  if (st == NULL)
+  if (!ddl_model_read_info (path, &info->info, error))
     return FALSE;
   info->checkpoint = g_strdup (path);
-  info->sigma = NAN;
   /* the trainer's per-step log beside it, as the pipeline names it */
-  {
-    g_autofree char *stem = g_str_has_suffix (path, ".safetensors")
-                            ? g_strndup (path, strlen (path) - strlen (".safetensors"))
-                            : g_strdup (path);
-    g_autofree char *log = g_strconcat (stem, "-loss.csv", NULL);
-    if (g_file_test (log, G_FILE_TEST_IS_REGULAR))
-      info->loss_log = g_steal_pointer (&log);
-  }
-  if (g_strcmp0 (ddl_safetensors_get_metadata (st, "format"), CHECKPOINT_FORMAT) != 0)
-    return read_by_loading (path, info, error);
-
-  ddl_model_config_init_default (c);
-  if (((s = ddl_safetensors_get_metadata (st, "arch")) != NULL && !ddl_arch_from_string (s, &c->arch))
-      || ((s = ddl_safetensors_get_metadata (st, "mode")) != NULL
-          && !ddl_mode_from_string (s, &c->mode)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: unknown architecture or mode '%s'", path, s);
-      return FALSE;
-    }
-  meta_uint (st, "latent", &c->latent);
-  meta_uint (st, "channels", &c->channels);
-  meta_uint (st, "temporal", &c->temporal);
-  meta_uint (st, "width", &c->width);
-  meta_uint (st, "height", &c->height);
-  meta_uint (st, "batch", &c->batch);
-  meta_double (st, "lr", &c->lr);
-  meta_double (st, "lambda", &c->lambda);
-  meta_double (st, "static_weight", &c->static_weight);
-  meta_double (st, "dropout", &c->dropout);
-  c->dist = g_strcmp0 (ddl_safetensors_get_metadata (st, "dist"), "paper") == 0
-            ? DDL_DIST_PAPER : DDL_DIST_REFERENCE;
-  c->score_sqrt3 = g_strcmp0 (ddl_safetensors_get_metadata (st, "score_divisor"), "sqrt3") == 0;
-  meta_uint (st, "patch", &c->patch);
-  meta_uint (st, "epochs", &c->epochs);
-  meta_uint64 (st, "seed", &c->seed);
-  meta_uint (st, "epoch", &info->epoch);
-  meta_uint64 (st, "step", &info->step);
-  meta_double (st, "sigma", &info->sigma);
-  s = ddl_safetensors_get_metadata (st, "dataset_fingerprint");
-  if (s != NULL && *s != '\0')
-    info->fingerprint = g_strdup (s);
-  if (!ddl_model_config_validate (c, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return FALSE;
-    }
+  stem = g_str_has_suffix (path, ".safetensors")
+         ? g_strndup (path, strlen (path) - strlen (".safetensors")) : g_strdup (path);
+  log = g_strconcat (stem, "-loss.csv", NULL);
+  if (g_file_test (log, G_FILE_TEST_IS_REGULAR))
+    info->loss_log = g_steal_pointer (&log);
   return TRUE;
 }
 
@@ -344,11 +238,11 @@ ddl_cmd_report (int argc, char **argv)
       model->name = g_ptr_array_index (scores->columns, m);
       model->checkpoint = info->checkpoint;
       model->loss_log = info->loss_log;
-      model->config = info->checkpoint != NULL ? &info->config : NULL;
-      model->anomaly_weight = info->checkpoint != NULL ? info->sigma : NAN;
-      model->epochs_done = info->epoch;
-      model->steps = info->step;
-      model->train_fingerprint = info->fingerprint;
+      model->config = info->checkpoint != NULL ? &info->info.config : NULL;
+      model->anomaly_weight = info->checkpoint != NULL ? info->info.sigma : NAN;
+      model->epochs_done = info->info.epoch;
+      model->steps = info->info.step;
+      model->train_fingerprint = info->info.fingerprint;
       model->train_seconds = NAN;
       model->score_seconds = NAN;
     }

@@ -9,7 +9,6 @@
  * this run did not change and were made from that checkpoint on the same test split
  * (OUT/models/<name>.json records which, and the seconds the report shows). */
 #include "ddl-pipeline-private.h"
-#include "ddl-safetensors.h"
 #include "ddl-scorer.h"
 
 #include <errno.h>
@@ -21,39 +20,15 @@
 
 /* ---- checkpoint state without a device --------------------------------------------- */
 
-typedef struct {
-  char   *arch, *mode;
-  guint64 latent, channels, temporal, width, height, epoch, epochs;
-  char   *fingerprint;
-} CheckpointState;
-
-static guint64
-meta_u64 (DdlSafetensors *st, const char *key)
-{
-  const char *s = ddl_safetensors_get_metadata (st, key);
-  return s != NULL ? g_ascii_strtoull (s, NULL, 10) : 0;
-}
-
+/* What an existing OUT/models/<name>.safetensors holds (only its header is read). */
 static gboolean
-read_state (const char *path, CheckpointState *state, GError **error)
+read_state (const char *path, DdlModelInfo *state, GError **error)
 {
-  g_autoptr(DdlSafetensors) st = ddl_safetensors_load (path, error);
-
-  memset (state, 0, sizeof *state);
-  if (st == NULL)
+  if (!ddl_model_read_info (path, state, error))
     return FALSE;
-  state->arch = g_strdup (ddl_safetensors_get_metadata (st, "arch"));
-  state->mode = g_strdup (ddl_safetensors_get_metadata (st, "mode"));
-  state->fingerprint = g_strdup (ddl_safetensors_get_metadata (st, "dataset_fingerprint"));
-  state->latent = meta_u64 (st, "latent");
-  state->channels = meta_u64 (st, "channels");
-  state->temporal = meta_u64 (st, "temporal");
-  state->width = meta_u64 (st, "width");
-  state->height = meta_u64 (st, "height");
-  state->epoch = meta_u64 (st, "epoch");
-  state->epochs = meta_u64 (st, "epochs");
-  if (state->arch == NULL || state->mode == NULL)
+  if (!state->has_metadata)
     {
+      ddl_model_info_clear (state);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s is not a DDL Studio checkpoint (no training metadata); to score a "
                    "reference model, give it as the model's checkpoint", path);
@@ -62,20 +37,11 @@ read_state (const char *path, CheckpointState *state, GError **error)
   return TRUE;
 }
 
-static void
-state_clear (CheckpointState *state)
-{
-  g_free (state->arch);
-  g_free (state->mode);
-  g_free (state->fingerprint);
-}
-
 static gboolean
-state_matches (const CheckpointState *s, const DdlModelConfig *c)
+state_matches (const DdlModelConfig *s, const DdlModelConfig *c)
 {
-  return g_strcmp0 (s->arch, ddl_arch_to_string (c->arch)) == 0
-         && g_strcmp0 (s->mode, ddl_mode_to_string (c->mode)) == 0
-         && s->latent == c->latent && s->channels == c->channels && s->temporal == c->temporal
+  return s->arch == c->arch && s->mode == c->mode && s->latent == c->latent
+         && s->channels == c->channels && s->temporal == c->temporal
          && s->width == c->width && s->height == c->height;
 }
 
@@ -190,7 +156,7 @@ prepare_training (PipelineRun *run, PipelineModel *m, const char *train_fingerpr
   g_autofree char *models = g_build_filename (run->out, "models", NULL);
   g_autofree char *log_name = g_strdup_printf ("%s-loss.csv", name);
   g_autofree char *ckpt_name = g_strdup_printf ("%s.safetensors", name);
-  CheckpointState state;
+  g_auto(DdlModelInfo) state = { 0 };
 
   m->checkpoint = g_build_filename (models, ckpt_name, NULL);
   m->loss_log = g_build_filename (models, log_name, NULL);
@@ -199,33 +165,29 @@ prepare_training (PipelineRun *run, PipelineModel *m, const char *train_fingerpr
     return TRUE;
   if (!read_state (m->checkpoint, &state, error))
     return FALSE;
-  if (!state_matches (&state, &m->config))
+  if (!state_matches (&state.config, &m->config))
     {
-      const DdlModelConfig *c = &m->config;
+      const DdlModelConfig *c = &m->config, *s = &state.config;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   "%s was trained as %s %s, latent %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   " channels, T %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
-                   ", not as asked now (%s %s, latent %u, %u channels, T %u, %ux%u); choose "
-                   "another output folder or remove it", m->checkpoint, state.arch, state.mode,
-                   state.latent, state.channels, state.temporal, state.width, state.height,
-                   ddl_arch_to_string (c->arch), ddl_mode_to_string (c->mode), c->latent,
-                   c->channels, c->temporal, c->width, c->height);
-      state_clear (&state);
+                   "%s was trained as %s %s, latent %u, %u channels, T %u, %ux%u, not as "
+                   "asked now (%s %s, latent %u, %u channels, T %u, %ux%u); choose another "
+                   "output folder or remove it", m->checkpoint, ddl_arch_to_string (s->arch),
+                   ddl_mode_to_string (s->mode), s->latent, s->channels, s->temporal, s->width,
+                   s->height, ddl_arch_to_string (c->arch), ddl_mode_to_string (c->mode),
+                   c->latent, c->channels, c->temporal, c->width, c->height);
       return FALSE;
     }
-  if (state.fingerprint != NULL && *state.fingerprint != '\0'
-      && g_strcmp0 (state.fingerprint, train_fingerprint) != 0)
+  /* a checkpoint of unknown data (fingerprint NULL) is taken as it is */
+  if (state.fingerprint != NULL && g_strcmp0 (state.fingerprint, train_fingerprint) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    "%s was trained on other data (training split %s; %s has %s); choose "
                    "another output folder or remove it", m->checkpoint, state.fingerprint,
                    run->dataset_path, train_fingerprint);
-      state_clear (&state);
       return FALSE;
     }
-  m->epochs_done = (guint) state.epoch;
+  m->epochs_done = state.epoch;
   m->needs_training = state.epoch < m->config.epochs;
-  state_clear (&state);
   return TRUE;
 }
 

@@ -11,9 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-/* A safetensors header larger than this is not one of ours (ours are a few KiB). */
-#define MAX_HEADER (64u << 20)
-
 DdlCompareModel *
 ddl_compare_model_new (const char *name)
 {
@@ -54,111 +51,29 @@ ddl_compare_model_free (DdlCompareModel *model)
 
 /* ---- checkpoint metadata ------------------------------------------------------------ */
 
-static gboolean
-meta_uint (JsonObject *meta, const char *key, guint64 *out)
-{
-  const char *s = json_object_has_member (meta, key)
-                  ? json_object_get_string_member_with_default (meta, key, NULL) : NULL;
-  return s != NULL && g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, out, NULL);
-}
-
-static gboolean
-meta_double (JsonObject *meta, const char *key, double *out)
-{
-  const char *s = json_object_has_member (meta, key)
-                  ? json_object_get_string_member_with_default (meta, key, NULL) : NULL;
-  char *end = NULL;
-  if (s == NULL)
-    return FALSE;
-  *out = g_ascii_strtod (s, &end);
-  return end != s && *end == '\0';
-}
-
-/* Only the JSON header is read: checkpoints are megabytes, their metadata a few KiB. */
+/* ddl_model_read_info reads only the header: checkpoints are megabytes, their metadata
+ * a few KiB. */
 gboolean
 ddl_compare_model_read_checkpoint (DdlCompareModel *model, const char *path, GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *header = NULL;
-  guint8 size_bytes[8];
-  guint64 size = 0, v;
-  gsize got = 0;
-  JsonNode *root;
-  JsonObject *meta;
-  DdlModelConfig c;
-  double d;
+  g_auto(DdlModelInfo) info = { 0 };
 
-  if (in == NULL)
+  if (!ddl_model_read_info (path, &info, error))
     return FALSE;
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), size_bytes, 8, &got, NULL, error))
-    return FALSE;
-  for (int i = 7; i >= 0; i--)
-    size = size << 8 | size_bytes[i];
-  if (got < 8 || size < 2 || size > MAX_HEADER)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a safetensors file", path);
-      return FALSE;
-    }
-  header = g_malloc (size + 1);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, size, &got, NULL, error))
-    return FALSE;
-  header[got] = '\0';
-  if (got < size || !json_parser_load_from_data (parser, header, (gssize) got, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser))
-      || !json_object_has_member (json_node_get_object (root), "__metadata__")
-      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root),
-                                                          "__metadata__")))
+  if (!info.has_metadata)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s is not a DDL checkpoint (no metadata in its header)", path);
       return FALSE;
     }
-  meta = json_object_get_object_member (json_node_get_object (root), "__metadata__");
-  const char *arch = json_object_get_string_member_with_default (meta, "arch", NULL);
-  const char *mode = json_object_get_string_member_with_default (meta, "mode", NULL);
-  ddl_model_config_init_default (&c);
-  if (arch == NULL || mode == NULL || !ddl_arch_from_string (arch, &c.arch)
-      || !ddl_mode_from_string (mode, &c.mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a DDL checkpoint (no architecture or mode in its metadata)", path);
-      return FALSE;
-    }
-#define UINT_FIELD(key, field) if (meta_uint (meta, key, &v)) c.field = (guint) v
-  UINT_FIELD ("latent", latent);
-  UINT_FIELD ("channels", channels);
-  UINT_FIELD ("temporal", temporal);
-  UINT_FIELD ("width", width);
-  UINT_FIELD ("height", height);
-  UINT_FIELD ("batch", batch);
-  UINT_FIELD ("patch", patch);
-  UINT_FIELD ("epochs", epochs);
-#undef UINT_FIELD
-  if (meta_uint (meta, "seed", &v))
-    c.seed = v;
-  meta_double (meta, "lr", &c.lr);
-  meta_double (meta, "lambda", &c.lambda);
-  meta_double (meta, "static_weight", &c.static_weight);
-  meta_double (meta, "dropout", &c.dropout);
-  c.dist = g_strcmp0 (json_object_get_string_member_with_default (meta, "dist", ""), "paper") == 0
-           ? DDL_DIST_PAPER : DDL_DIST_REFERENCE;
-  c.score_sqrt3 = g_strcmp0 (json_object_get_string_member_with_default (meta, "score_divisor",
-                                                                         ""), "sqrt3") == 0;
-  model->config = c;
+  model->config = info.config;
   model->has_config = TRUE;
-  if (meta_double (meta, "sigma", &d))
-    model->anomaly_weight = d;
-  if (meta_uint (meta, "epoch", &v))
-    model->epochs_done = (guint) v;
-  if (meta_uint (meta, "step", &v))
-    model->steps = v;
-  const char *fingerprint = json_object_get_string_member_with_default (meta, "dataset_fingerprint",
-                                                                        NULL);
+  if (!isnan (info.sigma))
+    model->anomaly_weight = info.sigma;
+  model->epochs_done = info.epoch;
+  model->steps = info.step;
   g_free (model->train_fingerprint);
-  model->train_fingerprint = fingerprint != NULL && *fingerprint ? g_strdup (fingerprint) : NULL;
+  model->train_fingerprint = g_steal_pointer (&info.fingerprint);
   g_free (model->checkpoint);
   model->checkpoint = g_strdup (path);
   return TRUE;

@@ -10,7 +10,6 @@
 #include "config.h"
 #include "ddl-train-job.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -344,103 +343,29 @@ ddl_train_job_get_steps_seen (DdlTrainJob *self)
 
 /* ---- checkpoint metadata ----------------------------------------------------------- */
 
-static const char *
-meta (JsonObject *m, const char *key)
-{
-  JsonNode *node = json_object_get_member (m, key);
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
-         && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
-
-static guint64
-meta_uint (JsonObject *m, const char *key, guint64 fallback)
-{
-  const char *s = meta (m, key);
-  guint64 v;
-  return s != NULL && g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, &v, NULL) ? v : fallback;
-}
-
-static double
-meta_double (JsonObject *m, const char *key, double fallback)
-{
-  const char *s = meta (m, key);
-  char *end = NULL;
-  double v = s != NULL ? g_ascii_strtod (s, &end) : 0;
-  return s != NULL && end != s ? v : fallback;
-}
-
-/* The header of a safetensors file is 8 bytes of little-endian length and that much
- * JSON; DDL Studio's checkpoints keep their configuration in "__metadata__". Reading
- * it needs no device, so the form can show a checkpoint's settings at once. */
+/* Only the checkpoint's header is read (ddl_model_read_info), so the form can show a
+ * checkpoint's settings at once, without a device. Resuming needs our metadata: a
+ * reference state_dict has no epoch, optimizer state or training settings. */
 gboolean
 ddl_checkpoint_info_read (const char *path, DdlCheckpointInfo *info, GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *header = NULL;
-  guint8 size_bytes[8];
-  guint64 size = 0;
-  gsize got = 0;
-  JsonObject *root, *m;
-  const char *s;
+  g_auto(DdlModelInfo) found = { 0 };
 
-  if (in == NULL)
+  if (!ddl_model_read_info (path, &found, error))
     return FALSE;
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), size_bytes, 8, &got, NULL, error))
-    return FALSE;
-  for (int i = 7; i >= 0; i--)
-    size = size << 8 | size_bytes[i];
-  if (got != 8 || size == 0 || size > 64 * 1024 * 1024)
-    goto not_ours;
-  header = g_malloc (size + 1);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, size, &got, NULL, error))
-    return FALSE;
-  header[got] = '\0';
-  if (got != size || !json_parser_load_from_data (parser, header, (gssize) size, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    goto not_ours;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (root, "__metadata__")
-      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "__metadata__")))
-    goto not_ours;
-  m = json_object_get_object_member (root, "__metadata__");
-  if (meta (m, "arch") == NULL || meta (m, "mode") == NULL)
-    goto not_ours;
-
+  if (!found.has_metadata)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a DDL Studio checkpoint (no model configuration in its "
+                   "safetensors metadata)", path);
+      return FALSE;
+    }
   memset (info, 0, sizeof *info);
-  ddl_model_config_init_default (&info->config);
-  DdlModelConfig *c = &info->config;
-  if (!ddl_arch_from_string (meta (m, "arch"), &c->arch)
-      || !ddl_mode_from_string (meta (m, "mode"), &c->mode))
-    goto not_ours;
-  c->latent = meta_uint (m, "latent", c->latent);
-  c->channels = meta_uint (m, "channels", c->channels);
-  c->temporal = meta_uint (m, "temporal", c->temporal);
-  c->width = meta_uint (m, "width", c->width);
-  c->height = meta_uint (m, "height", c->height);
-  c->batch = meta_uint (m, "batch", c->batch);
-  c->lr = meta_double (m, "lr", c->lr);
-  c->lambda = meta_double (m, "lambda", c->lambda);
-  c->static_weight = meta_double (m, "static_weight", c->static_weight);
-  c->dropout = meta_double (m, "dropout", c->dropout);
-  c->patch = meta_uint (m, "patch", c->patch);
-  c->epochs = meta_uint (m, "epochs", c->epochs);
-  c->seed = meta_uint (m, "seed", c->seed);
-  c->dist = g_strcmp0 (meta (m, "dist"), "paper") == 0 ? DDL_DIST_PAPER : DDL_DIST_REFERENCE;
-  c->score_sqrt3 = g_strcmp0 (meta (m, "score_divisor"), "sqrt3") == 0;
-  info->epoch = meta_uint (m, "epoch", 0);
-  info->step = meta_uint (m, "step", 0);
-  info->sigma = meta_double (m, "sigma", NAN);
-  if ((s = meta (m, "format")) == NULL)
-    goto not_ours;
+  info->config = found.config;
+  info->epoch = found.epoch;
+  info->step = found.step;
+  info->sigma = found.sigma;
   return TRUE;
-
-not_ours:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "%s is not a DDL Studio checkpoint (no model configuration in its "
-               "safetensors metadata)", path);
-  return FALSE;
 }
 
 /* ---- GObject ---------------------------------------------------------------------- */

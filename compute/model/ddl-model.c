@@ -1,5 +1,6 @@
 /* DdlModel: lifetime, checkpoints (safetensors) and the public entry points. */
 #include "ddl-model-private.h"
+#include "ddl-model-meta.h"
 #include "ddl-safetensors.h"
 
 #include <math.h>
@@ -7,8 +8,6 @@
 #include <string.h>
 #include <gio/gio.h>
 
-#define CHECKPOINT_FORMAT "ddl-studio-checkpoint"
-#define CHECKPOINT_VERSION "1"
 #define OPT_M_PREFIX "optimizer.exp_avg."
 #define OPT_V_PREFIX "optimizer.exp_avg_sq."
 
@@ -271,20 +270,6 @@ ddl_model_score (DdlModel *model, const float *clips, guint n, float *scores, fl
 
 /* ---- checkpoints ------------------------------------------------------------- */
 
-static void
-set_meta_int (DdlSafetensors *st, const char *key, guint64 value)
-{
-  g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  ddl_safetensors_set_metadata (st, key, s);
-}
-
-static void
-set_meta_double (DdlSafetensors *st, const char *key, double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  ddl_safetensors_set_metadata (st, key, g_ascii_dtostr (buf, sizeof buf, value));
-}
-
 gboolean
 ddl_model_save (DdlModel *model, const char *path, GError **error)
 {
@@ -327,146 +312,17 @@ ddl_model_save (DdlModel *model, const char *path, GError **error)
         }
     }
 
-  ddl_safetensors_set_metadata (st, "format", CHECKPOINT_FORMAT);
-  ddl_safetensors_set_metadata (st, "format_version", CHECKPOINT_VERSION);
-  ddl_safetensors_set_metadata (st, "arch", ddl_arch_to_string (c->arch));
-  ddl_safetensors_set_metadata (st, "mode", ddl_mode_to_string (c->mode));
-  set_meta_int (st, "latent", c->latent);
-  set_meta_int (st, "channels", c->channels);
-  set_meta_int (st, "temporal", c->temporal);
-  set_meta_int (st, "width", c->width);
-  set_meta_int (st, "height", c->height);
-  set_meta_int (st, "batch", c->batch);
-  set_meta_double (st, "lr", c->lr);
-  set_meta_double (st, "lambda", c->lambda);
-  set_meta_double (st, "static_weight", c->static_weight);
-  set_meta_double (st, "dropout", c->dropout);
-  ddl_safetensors_set_metadata (st, "dist", c->dist == DDL_DIST_PAPER ? "paper" : "reference");
-  ddl_safetensors_set_metadata (st, "score_divisor", c->score_sqrt3 ? "sqrt3" : "sqrtC");
-  set_meta_int (st, "patch", c->patch);
-  set_meta_int (st, "epochs", c->epochs);
-  set_meta_int (st, "seed", c->seed);
-  set_meta_int (st, "epoch", model->epoch);
-  set_meta_int (st, "step", model->step);
-  set_meta_int (st, "skipped_batches", model->skipped);
-  set_meta_double (st, "current_lr", model->lr);
-  set_meta_double (st, "sigma", ddl_model_get_anomaly_weight (model));
-  set_meta_double (st, "adam_t", control[DDL_CONTROL_ADAM_T]);
-  set_meta_double (st, "noise_counter", control[DDL_CONTROL_NOISE]);
-  set_meta_double (st, "dropout_counter", control[DDL_CONTROL_DROPOUT]);
-  ddl_safetensors_set_metadata (st, "dataset_fingerprint", model->fingerprint);
+  ddl_model_meta_write_config (st, c);
+  ddl_model_meta_set_uint64 (st, DDL_META_EPOCH, model->epoch);
+  ddl_model_meta_set_uint64 (st, DDL_META_STEP, model->step);
+  ddl_model_meta_set_uint64 (st, DDL_META_SKIPPED, model->skipped);
+  ddl_model_meta_set_double (st, DDL_META_CURRENT_LR, model->lr);
+  ddl_model_meta_set_double (st, DDL_META_SIGMA, ddl_model_get_anomaly_weight (model));
+  ddl_model_meta_set_double (st, DDL_META_ADAM_T, control[DDL_CONTROL_ADAM_T]);
+  ddl_model_meta_set_double (st, DDL_META_NOISE_COUNTER, control[DDL_CONTROL_NOISE]);
+  ddl_model_meta_set_double (st, DDL_META_DROPOUT_COUNTER, control[DDL_CONTROL_DROPOUT]);
+  ddl_safetensors_set_metadata (st, DDL_META_FINGERPRINT, model->fingerprint);
   return ddl_safetensors_save (st, path, error);
-}
-
-static gboolean
-meta_uint (DdlSafetensors *st, const char *key, guint *out)
-{
-  const char *s = ddl_safetensors_get_metadata (st, key);
-  guint64 v;
-  if (s == NULL || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT, &v, NULL))
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-meta_double (DdlSafetensors *st, const char *key, double *out)
-{
-  const char *s = ddl_safetensors_get_metadata (st, key);
-  char *end = NULL;
-  if (s == NULL)
-    return FALSE;
-  double v = g_ascii_strtod (s, &end);
-  if (end == s)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-/* Strips DataParallel's "module." from reference state_dicts. */
-static const DdlTensorEntry *
-find_tensor (DdlSafetensors *st, const char *name)
-{
-  const DdlTensorEntry *e = ddl_safetensors_find (st, name);
-  if (e == NULL)
-    {
-      g_autofree char *prefixed = g_strconcat ("module.", name, NULL);
-      e = ddl_safetensors_find (st, prefixed);
-    }
-  return e;
-}
-
-/* Architecture facts from tensor shapes, for reference state_dicts. */
-static gboolean
-infer_config (DdlSafetensors *st, const char *path, DdlModelConfig *c, GError **error)
-{
-  const DdlTensorEntry *first = find_tensor (st, "encoder.conv_1.convs.0.weight");
-  const DdlTensorEntry *latent = find_tensor (st, "encoder.conv_4.conv_last.weight");
-  const DdlTensorEntry *skip = find_tensor (st, "conv1.weight");
-
-  if (first == NULL || latent == NULL || first->n_dims != 4 || latent->n_dims != 4)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a DDL model: it has no encoder.conv_1.convs.0.weight or "
-                   "encoder.conv_4.conv_last.weight of rank 4", path);
-      return FALSE;
-    }
-  c->channels = first->shape[1];
-  c->latent = latent->shape[0];
-  if (skip != NULL && skip->n_dims == 5)
-    {
-      c->arch = DDL_ARCH_C3DSU;
-      c->temporal = skip->shape[2];
-    }
-  else
-    {
-      c->arch = DDL_ARCH_UNET;
-      c->temporal = 1;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_config (DdlSafetensors *st, const char *path, const DdlModelConfig *fallback,
-             DdlModelConfig *c, GError **error)
-{
-  const char *s;
-
-  if (fallback != NULL)
-    *c = *fallback;
-  else
-    ddl_model_config_init_default (c);
-  if (!infer_config (st, path, c, error))
-    return FALSE;
-  if (g_strcmp0 (ddl_safetensors_get_metadata (st, "format"), CHECKPOINT_FORMAT) != 0)
-    {
-      /* A reference state_dict: the input size is the reference default unless the
-       * caller says otherwise. */
-      if (fallback == NULL)
-        c->width = c->height = 256;
-      return TRUE;
-    }
-  if ((s = ddl_safetensors_get_metadata (st, "mode")) != NULL && !ddl_mode_from_string (s, &c->mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: unknown mode '%s'", path, s);
-      return FALSE;
-    }
-  meta_uint (st, "width", &c->width);
-  meta_uint (st, "height", &c->height);
-  meta_uint (st, "batch", &c->batch);
-  meta_double (st, "lr", &c->lr);
-  meta_double (st, "lambda", &c->lambda);
-  meta_double (st, "static_weight", &c->static_weight);
-  meta_double (st, "dropout", &c->dropout);
-  meta_uint (st, "patch", &c->patch);
-  meta_uint (st, "epochs", &c->epochs);
-  guint seed = 0;
-  if (meta_uint (st, "seed", &seed))
-    c->seed = seed;
-  c->dist = g_strcmp0 (ddl_safetensors_get_metadata (st, "dist"), "paper") == 0
-            ? DDL_DIST_PAPER : DDL_DIST_REFERENCE;
-  c->score_sqrt3 = g_strcmp0 (ddl_safetensors_get_metadata (st, "score_divisor"), "sqrt3") == 0;
-  return TRUE;
 }
 
 static gboolean
@@ -511,19 +367,15 @@ ddl_model_load (DdlEngine *engine, const char *path, const DdlModelConfig *fallb
   g_autofree float *m = NULL;
   g_autofree float *v = NULL;
   g_autofree float *state = NULL;
-  DdlModelConfig config;
+  g_auto(DdlModelInfo) info = { 0 };
+  const DdlModelConfig *config = &info.config;
   DdlParamTable *t;
   double value;
   gboolean have_optimizer = TRUE;
 
-  if (st == NULL || !read_config (st, path, fallback, &config, error))
+  if (st == NULL || !ddl_model_info_from_safetensors (st, path, fallback, &info, error))
     return NULL;
-  if (!ddl_model_config_validate (&config, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
-  model = model_alloc (engine, &config);
+  model = model_alloc (engine, config);
   t = model->table;
   if (!allocate (model, error))
     return NULL;
@@ -535,7 +387,7 @@ ddl_model_load (DdlEngine *engine, const char *path, const DdlModelConfig *fallb
   for (guint i = 0; i < t->specs->len; i++)
     {
       DdlParamSpec *s = t->specs->pdata[i];
-      const DdlTensorEntry *e = find_tensor (st, s->name);
+      const DdlTensorEntry *e = ddl_model_find_tensor (st, s->name);
       if (e == NULL && s->kind == DDL_PARAM_ANOMALY_WEIGHT)
         continue;  /* reference state_dicts do not hold l: it starts at 0 */
       if (!check_tensor (e, s, path, error))
@@ -576,7 +428,7 @@ ddl_model_load (DdlEngine *engine, const char *path, const DdlModelConfig *fallb
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "%s: unexpected tensor %s for a %s with latent %u", path, name,
-                       ddl_arch_to_string (config.arch), config.latent);
+                       ddl_arch_to_string (config->arch), config->latent);
           return NULL;
         }
     }
@@ -587,31 +439,25 @@ ddl_model_load (DdlEngine *engine, const char *path, const DdlModelConfig *fallb
   if (have_optimizer)
     {
       float control[DDL_CONTROL_N] = { 0 };
-      if (meta_double (st, "adam_t", &value))
+      if (ddl_model_meta_get_double (st, DDL_META_ADAM_T, &value))
         control[DDL_CONTROL_ADAM_T] = value;
-      if (meta_double (st, "noise_counter", &value))
+      if (ddl_model_meta_get_double (st, DDL_META_NOISE_COUNTER, &value))
         control[DDL_CONTROL_NOISE] = value;
-      if (meta_double (st, "dropout_counter", &value))
+      if (ddl_model_meta_get_double (st, DDL_META_DROPOUT_COUNTER, &value))
         control[DDL_CONTROL_DROPOUT] = value;
       if (!ddl_buffer_write (model->adam_m, 0, m, t->n_params * 4, error)
           || !ddl_buffer_write (model->adam_v, 0, v, t->n_params * 4, error)
           || !ddl_buffer_write (model->control, 0, control, sizeof control, error))
         return NULL;
     }
-  guint u;
-  if (meta_uint (st, "epoch", &u))
-    model->epoch = u;
-  const char *step = ddl_safetensors_get_metadata (st, "step");
-  if (step != NULL)
-    model->step = g_ascii_strtoull (step, NULL, 10);
-  const char *skipped = ddl_safetensors_get_metadata (st, "skipped_batches");
-  if (skipped != NULL)
-    model->skipped = g_ascii_strtoull (skipped, NULL, 10);
-  model->lr = config.lr;
-  if (meta_double (st, "current_lr", &value))
+  model->epoch = info.epoch;
+  model->step = info.step;
+  model->skipped = info.skipped;
+  model->lr = config->lr;
+  if (ddl_model_meta_get_double (st, DDL_META_CURRENT_LR, &value))
     model->lr = value;
   if (!init_control (model, error))
     return NULL;
-  ddl_model_set_fingerprint (model, ddl_safetensors_get_metadata (st, "dataset_fingerprint"));
+  ddl_model_set_fingerprint (model, info.fingerprint);
   return g_steal_pointer (&model);
 }

@@ -4,8 +4,10 @@
 #include "ddl-safetensors.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -18,6 +20,8 @@ struct _DdlSafetensors {
   GHashTable *metadata;   /* key -> value */
   GPtrArray  *names;
   char       *path;       /* for error messages */
+  gboolean    header_only; /* ddl_safetensors_load_header: no data section */
+  guint64     data_start;  /* file offset of the data section */
 };
 
 G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
@@ -298,48 +302,22 @@ parse_entry (DdlSafetensors *st, const char *name, JsonNode *node, guint64 data_
   return TRUE;
 }
 
-DdlSafetensors *
-ddl_safetensors_load (const char *path, GError **error)
+/* The JSON header: metadata and tensor entries, checked against a data section of
+ * data_len bytes. */
+static gboolean
+parse_header (DdlSafetensors *st, const char *json, gsize json_len, guint64 data_len,
+              GError **error)
 {
-  g_autoptr(DdlSafetensors) st = safetensors_alloc ();
-  g_autofree char *contents = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) json_error = NULL;
-  gsize length = 0;
-  guint64 header_len = 0;
-  JsonObject *root;
   g_autoptr(GList) members = NULL;
+  JsonObject *root;
 
-  st->path = g_strdup (path);
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  if (length < 8)
-    {
-      fail (error, path, "the file has %" G_GSIZE_FORMAT " bytes, fewer than the 8-byte header "
-            "length (truncated?)", length);
-      return NULL;
-    }
-  for (int i = 0; i < 8; i++)
-    header_len |= (guint64) (guint8) contents[i] << (8 * i);
-  if (header_len > length - 8 || header_len > 100 * 1024 * 1024)
-    {
-      fail (error, path, "the header claims %" G_GUINT64_FORMAT " bytes but the file has %"
-            G_GSIZE_FORMAT " (truncated?)", header_len, length);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, contents + 8, header_len, &json_error))
-    {
-      fail (error, path, "bad JSON header: %s", json_error->message);
-      return NULL;
-    }
+  if (!json_parser_load_from_data (parser, json, json_len, &json_error))
+    return fail (error, st->path, "bad JSON header: %s", json_error->message);
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      fail (error, path, "the header is not a JSON object");
-      return NULL;
-    }
+    return fail (error, st->path, "the header is not a JSON object");
   root = json_node_get_object (json_parser_get_root (parser));
-  g_byte_array_append (st->data, (guint8 *) contents + 8 + header_len, length - 8 - header_len);
-
   members = json_object_get_members (root);
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -348,10 +326,7 @@ ddl_safetensors_load (const char *path, GError **error)
       if (g_str_equal (name, "__metadata__"))
         {
           if (!JSON_NODE_HOLDS_OBJECT (node))
-            {
-              fail (error, path, "__metadata__ is not an object");
-              return NULL;
-            }
+            return fail (error, st->path, "__metadata__ is not an object");
           JsonObject *meta = json_node_get_object (node);
           g_autoptr(GList) keys = json_object_get_members (meta);
           for (GList *k = keys; k != NULL; k = k->next)
@@ -363,9 +338,108 @@ ddl_safetensors_load (const char *path, GError **error)
             }
           continue;
         }
-      if (!parse_entry (st, name, node, st->data->len, error))
-        return NULL;
+      if (!parse_entry (st, name, node, data_len, error))
+        return FALSE;
     }
+  return TRUE;
+}
+
+static guint64
+header_length (const guint8 bytes[8])
+{
+  guint64 n = 0;
+  for (int i = 0; i < 8; i++)
+    n |= (guint64) bytes[i] << (8 * i);
+  return n;
+}
+
+DdlSafetensors *
+ddl_safetensors_load (const char *path, GError **error)
+{
+  g_autoptr(DdlSafetensors) st = safetensors_alloc ();
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint64 header_len = 0;
+
+  st->path = g_strdup (path);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length < 8)
+    {
+      fail (error, path, "the file has %" G_GSIZE_FORMAT " bytes, fewer than the 8-byte header "
+            "length (truncated?)", length);
+      return NULL;
+    }
+  header_len = header_length ((const guint8 *) contents);
+  if (header_len > length - 8 || header_len > 100 * 1024 * 1024)
+    {
+      fail (error, path, "the header claims %" G_GUINT64_FORMAT " bytes but the file has %"
+            G_GSIZE_FORMAT " (truncated?)", header_len, length);
+      return NULL;
+    }
+  g_byte_array_append (st->data, (guint8 *) contents + 8 + header_len, length - 8 - header_len);
+  if (!parse_header (st, contents + 8, header_len, st->data->len, error))
+    return NULL;
+  return g_steal_pointer (&st);
+}
+
+DdlSafetensors *
+ddl_safetensors_load_header (const char *path, guint64 max_header, GError **error)
+{
+  g_autoptr(DdlSafetensors) st = safetensors_alloc ();
+  g_autofree char *json = NULL;
+  guint8 len_bytes[8];
+  guint64 header_len;
+  struct stat info;
+  FILE *f;
+  gboolean ok;
+
+  st->path = g_strdup (path);
+  st->header_only = TRUE;
+  f = g_fopen (path, "rb");
+  if (f == NULL || fstat (fileno (f), &info) != 0)
+    {
+      int saved = errno;
+      if (f != NULL)
+        fclose (f);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Cannot open %s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  if (info.st_size < 8 || fread (len_bytes, 1, 8, f) != 8)
+    {
+      fclose (f);
+      fail (error, path, "the file has %" G_GINT64_FORMAT " bytes, fewer than the 8-byte header "
+            "length (truncated?)", (gint64) info.st_size);
+      return NULL;
+    }
+  header_len = header_length (len_bytes);
+  if (header_len > max_header)
+    {
+      fclose (f);
+      fail (error, path, "the header claims %" G_GUINT64_FORMAT " bytes, more than the %"
+            G_GUINT64_FORMAT " allowed", header_len, max_header);
+      return NULL;
+    }
+  if (header_len > (guint64) info.st_size - 8)
+    {
+      fclose (f);
+      fail (error, path, "the header claims %" G_GUINT64_FORMAT " bytes but the file has %"
+            G_GINT64_FORMAT " (truncated?)", header_len, (gint64) info.st_size);
+      return NULL;
+    }
+  json = g_malloc (header_len + 1);
+  ok = fread (json, 1, header_len, f) == header_len;
+  fclose (f);
+  if (!ok)
+    {
+      fail (error, path, "the header could not be read (truncated?)");
+      return NULL;
+    }
+  json[header_len] = '\0';
+  st->data_start = 8 + header_len;
+  if (!parse_header (st, json, header_len, (guint64) info.st_size - 8 - header_len, error))
+    return NULL;
   return g_steal_pointer (&st);
 }
 
@@ -378,7 +452,34 @@ ddl_safetensors_find (DdlSafetensors *st, const char *name)
 const void *
 ddl_safetensors_data (DdlSafetensors *st, const DdlTensorEntry *entry)
 {
+  g_return_val_if_fail (!st->header_only, NULL);
   return st->data->data + entry->offset;
+}
+
+gboolean
+ddl_safetensors_read (DdlSafetensors *st, const DdlTensorEntry *entry, void *out, GError **error)
+{
+  FILE *f;
+  gboolean ok;
+
+  if (!st->header_only)
+    {
+      memcpy (out, st->data->data + entry->offset, entry->n_bytes);
+      return TRUE;
+    }
+  f = g_fopen (st->path, "rb");
+  ok = f != NULL && fseeko (f, (off_t) (st->data_start + entry->offset), SEEK_SET) == 0
+       && fread (out, 1, entry->n_bytes, f) == entry->n_bytes;
+  if (!ok)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Cannot read tensor %s from %s: %s", entry->name, st->path,
+                   f != NULL && feof (f) ? "the file is truncated" : g_strerror (saved));
+    }
+  if (f != NULL)
+    fclose (f);
+  return ok;
 }
 
 const char *
