@@ -171,8 +171,8 @@ ddl_cmd_render (int argc, char **argv)
 
   if (!ddl_cli_parse ("render", "FOOTAGE --scores SCORES.csv [-o OUT.mp4]",
                       "Renders one test video for showing: every frame beside each model's "
-                      "reconstruction and error map (one colour scale per video), the score "
-                      "curves underneath with the ground truth shaded and a moving playhead. "
+                      "reconstruction and error map (one colour scale per video, shared by "
+                      "every model), the score curves underneath with the ground truth shaded and a moving playhead. "
                       "FOOTAGE is what was scored: a dataset folder (its test split), a video "
                       "file or a folder of frames.", entries, &argc, &argv))
     return 1;
