@@ -121,7 +121,8 @@ static const char metrics_json[] =
   "      \"config\": { \"arch\": \"c3dsu\", \"mode\": \"ddl\", \"latent\": 16, \"channels\": 3,\n"
   "                  \"temporal\": 3, \"width\": 16, \"height\": 16, \"batch\": 2 },\n"
   "      \"anomaly_weight\": 0.731, \"metrics\": null } ],\n"
-  "  \"files\": { \"scores_csv\": \"scores.csv\" } }\n";
+  "  \"files\": { \"scores_csv\": \"scores.csv\", \"index\": \"index.html\",\n"
+  "             \"videos\": [ \"gone.mp4\", \"video-01.mp4\" ] } }\n";
 
 static void
 make_report (void)
@@ -179,6 +180,13 @@ make_report (void)
   g_assert_true (ddl_scores_save_csv (scores, csv, &error));
   metrics = g_build_filename (report_dir, "metrics.json", NULL);
   g_assert_true (g_file_set_contents (metrics, metrics_json, -1, &error));
+  /* The page and one of the two videos the card lists (the other is gone). */
+  {
+    g_autofree char *page = g_build_filename (report_dir, "index.html", NULL);
+    g_autofree char *video = g_build_filename (report_dir, "video-01.mp4", NULL);
+    g_assert_true (g_file_set_contents (page, "<!DOCTYPE html>", -1, NULL));
+    g_assert_true (g_file_set_contents (video, "", 0, NULL));
+  }
 }
 
 /* ---- independent numbers ----------------------------------------------------------------- */
@@ -434,6 +442,11 @@ test_open_report (void)
                                                       100 * (micro[1] - micro[0]),
                                                       100 * (macro[1] - macro[0]));
   g_assert_cmpstr (ddl_compare_view_get_differences_text (view), ==, want_difference);
+  /* The rendered video that exists is offered (the missing one is skipped). */
+  {
+    g_autofree char *video = g_build_filename (report_dir, "video-01.mp4", NULL);
+    g_assert_cmpstr (ddl_compare_view_get_report_video (view), ==, video);
+  }
 
   /* The report opens where sdl scores highest in video 01. */
   guint peak = 1;

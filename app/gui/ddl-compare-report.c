@@ -205,6 +205,15 @@ read_protocol (JsonObject *o, DdlEvalOptions *eval, const char *path, GError **e
   return TRUE;
 }
 
+/* A file the report lists but that is gone (moved, deleted) is left out. */
+static char *
+existing (char *path)
+{
+  if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
 DdlCompareReport *
 ddl_compare_report_read (const char *dir, GError **error)
 {
@@ -239,6 +248,18 @@ ddl_compare_report_read (const char *dir, GError **error)
   files = object_member (root, "files");
   report->scores_csv = resolve (report->dir, string_member (files, "scores_csv")
                                              ? string_member (files, "scores_csv") : "scores.csv");
+  report->page = existing (resolve (report->dir, string_member (files, "index")));
+  if (files != NULL && json_object_has_member (files, "videos")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (files, "videos")))
+    {
+      JsonArray *videos = json_object_get_array_member (files, "videos");
+      for (guint i = 0; i < json_array_get_length (videos) && report->video == NULL; i++)
+        {
+          JsonNode *node = json_array_get_element (videos, i);
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            report->video = existing (resolve (report->dir, json_node_get_string (node)));
+        }
+    }
   if (!read_protocol (object_member (root, "protocol"), &report->eval, path, error))
     return NULL;
 
@@ -283,6 +304,8 @@ ddl_compare_report_free (DdlCompareReport *report)
   g_free (report->title);
   g_free (report->footage);
   g_free (report->scores_csv);
+  g_free (report->page);
+  g_free (report->video);
   g_clear_pointer (&report->models, g_ptr_array_unref);
   g_free (report);
 }

@@ -31,6 +31,8 @@ typedef struct {
   char          *title;        /* NULL when none */
   char          *footage;      /* absolute path of the scored footage */
   char          *scores_csv;   /* absolute path of scores.csv */
+  char          *page;         /* absolute path of its index.html, or NULL */
+  char          *video;        /* absolute path of its first rendered video, or NULL */
   DdlEvalOptions eval;         /* the report's protocol */
   GPtrArray     *models;       /* DdlCompareModel, in the report's order */
 } DdlCompareReport;

@@ -25,6 +25,10 @@ struct _DdlCompareView {
   GtkLabel         *no_models_label;
   GtkLabel         *differences_label;
   GtkListBox       *disagreement_list;
+  GtkWidget        *report_box;
+  GtkWidget        *page_button;
+  GtkWidget        *video_button;
+  char             *report_page, *report_video;
 
   DdlSession       *session;
   DdlFrameLoader   *loader;

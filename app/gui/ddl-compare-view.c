@@ -222,6 +222,44 @@ ddl_compare_view_set_model_info (DdlCompareView *self, DdlCompareModel *info)
   queue_summary (self);
 }
 
+void
+ddl_compare_view_set_report_files (DdlCompareView *self, const char *page, const char *video)
+{
+  g_free (self->report_page);
+  g_free (self->report_video);
+  self->report_page = g_strdup (page);
+  self->report_video = g_strdup (video);
+  gtk_widget_set_visible (self->page_button, page != NULL);
+  gtk_widget_set_visible (self->video_button, video != NULL);
+  gtk_widget_set_visible (self->report_box, page != NULL || video != NULL);
+}
+
+const char *
+ddl_compare_view_get_report_video (DdlCompareView *self)
+{
+  return self->report_video;
+}
+
+static void
+show_file (DdlCompareView *self, const char *path)
+{
+  g_autofree char *uri = path != NULL ? g_filename_to_uri (path, NULL, NULL) : NULL;
+  if (uri != NULL)
+    gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), uri, GDK_CURRENT_TIME);
+}
+
+static void
+page_clicked (DdlCompareView *self)
+{
+  show_file (self, self->report_page);
+}
+
+static void
+video_clicked (DdlCompareView *self)
+{
+  show_file (self, self->report_video);
+}
+
 static void
 disagreement_activated (DdlCompareView *self, GtkListBoxRow *row)
 {
@@ -239,6 +277,7 @@ static void
 footage_changed (DdlCompareView *self)
 {
   g_hash_table_remove_all (self->infos);
+  ddl_compare_view_set_report_files (self, NULL, NULL);
   ddl_score_timeline_reset_zoom (self->timeline);
   _ddl_compare_view_forget_maps (self);
   queue_summary (self);
@@ -378,6 +417,8 @@ ddl_compare_view_finalize (GObject *object)
   g_array_unref (self->handlers);
   g_free (self->differences);
   g_free (self->maps_key);
+  g_free (self->report_page);
+  g_free (self->report_video);
   G_OBJECT_CLASS (ddl_compare_view_parent_class)->finalize (object);
 }
 
@@ -399,7 +440,12 @@ ddl_compare_view_class_init (DdlCompareViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DdlCompareView, no_models_label);
   gtk_widget_class_bind_template_child (widget_class, DdlCompareView, differences_label);
   gtk_widget_class_bind_template_child (widget_class, DdlCompareView, disagreement_list);
+  gtk_widget_class_bind_template_child (widget_class, DdlCompareView, report_box);
+  gtk_widget_class_bind_template_child (widget_class, DdlCompareView, page_button);
+  gtk_widget_class_bind_template_child (widget_class, DdlCompareView, video_button);
   gtk_widget_class_bind_template_callback (widget_class, disagreement_activated);
+  gtk_widget_class_bind_template_callback (widget_class, page_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, video_clicked);
 }
 
 static void

@@ -31,6 +31,13 @@ void                   ddl_compare_view_set_session    (DdlCompareView *self, Dd
 void                   ddl_compare_view_set_model_info (DdlCompareView *self,
                                                         DdlCompareModel *info);
 const DdlCompareModel *ddl_compare_view_get_model_info (DdlCompareView *self, const char *name);
+/* The report page and rendered video of the open report (either may be NULL), shown as
+ * buttons that open them with the desktop's browser and player; forgotten with the
+ * footage. */
+void                   ddl_compare_view_set_report_files (DdlCompareView *self,
+                                                          const char     *page,
+                                                          const char     *video);
+const char            *ddl_compare_view_get_report_video (DdlCompareView *self);
 
 /* Inspection, for tests. */
 DdlCompareTiles       *ddl_compare_view_get_tiles      (DdlCompareView *self);

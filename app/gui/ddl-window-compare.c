@@ -125,6 +125,7 @@ apply_report (DdlWindow *self, DdlCompareReport *report)
         ddl_session_set_maps_dir (self->session, info->maps_dir);
       review_maps = TRUE;
     }
+  ddl_compare_view_set_report_files (self->compare_view, report->page, report->video);
   if (report->title != NULL)
     {
       gtk_label_set_text (self->title_label, report->title);
