@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gui-test-util.h"
+#include "ddl-colour.h"
 #include "ddl-application.h"
 #include "ddl-compare-view.h"
 #include "ddl-compute.h"
@@ -316,9 +317,9 @@ assert_panes_show_row (DdlCompareView *view, guint row)
   double bx = (block_x (row) + 2.0) / MAP, by = 8.0 / MAP;
   double ox = (block_x (row) + 8) % 12 / (double) MAP + 0.5 / MAP;
 
-  ddl_compare_colour_map (255, bright);
-  ddl_compare_colour_map (0, dark);
-  ddl_compare_colour_map (128, middle);
+  ddl_error_colour (1.0, bright);
+  ddl_error_colour (0.0, dark);
+  ddl_error_colour (128 / 255.0, middle);
   g_assert_cmpint (ddl_compare_tiles_get_state (tiles, 0), ==, DDL_TILE_SHOWN);
   pane_pixel (tiles, 0, DDL_TILE_ROW_ERROR, bx, by, got);
   assert_colour (got, bright, 12, "sdl error on its block");

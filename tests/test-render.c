@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ddl-colour.h"
 #include "ddl-frame-source.h"
 #include "ddl-frame-writer.h"
 #include "ddl-npy.h"
@@ -163,11 +164,66 @@ static guint32
 colormap_rgb (double t)
 {
   guint8 c[3];
-  _ddl_render_colormap (t, c);
+  ddl_error_colour (t, c);
   return (guint32) c[0] << 16 | (guint32) c[1] << 8 | c[2];
 }
 
+static int
+compare_u8 (const void *a, const void *b)
+{
+  return *(const guint8 *) a - *(const guint8 *) b;
+}
+
+/* The top of the fixture video's colour scale, computed here by sorting every error
+ * value of both models: the value at rank ceil (0.999 n) (ddl-colour.h). */
+static double
+fixture_top (void)
+{
+  gsize hw = MAP * MAP, n = 2 * (gsize) N_ROWS * hw, k = 0;
+  g_autofree guint8 *all = g_new (guint8, n);
+  for (guint i = 0; i < N_ROWS; i++)
+    for (gsize p = 0; p < hw; p++)
+      {
+        all[k++] = p % MAP < MAP / 2 ? err_left (i) : err_right (i);
+        all[k++] = 8 * i;
+      }
+  qsort (all, n, 1, compare_u8);
+  return all[(gsize) ceil (0.999 * n) - 1];
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
+
+/* The scale's top is the 99.9th percentile: a few outliers do not set it. Checked against
+ * sorted values on histograms with outliers, ties and nothing. */
+static void
+test_scale_top (void)
+{
+  guint64 h[256] = { 0 };
+  g_assert_cmpuint (ddl_error_scale_top (h), ==, 1);          /* nothing: the floor */
+  h[0] = 5000;
+  g_assert_cmpuint (ddl_error_scale_top (h), ==, 1);          /* all zero: the floor */
+  h[40] = 5000, h[255] = 3;                                   /* 3 outliers of 10,003 */
+  g_assert_cmpuint (ddl_error_scale_top (h), ==, 40);
+  h[255] = 11;                                                /* 11 of 10,011: > 0.1 % */
+  g_assert_cmpuint (ddl_error_scale_top (h), ==, 255);
+  for (guint seed = 1; seed <= 20; seed++)
+    {
+      guint64 hist[256] = { 0 };
+      guint n = 500 + 700 * seed;
+      g_autofree guint8 *v = g_new (guint8, n);
+      GRand *rand = g_rand_new_with_seed (seed);
+      for (guint i = 0; i < n; i++)
+        {
+          v[i] = (guint8) (g_rand_int_range (rand, 0, 4) == 0 ? g_rand_int_range (rand, 0, 256)
+                                                             : g_rand_int_range (rand, 0, 60));
+          hist[v[i]]++;
+        }
+      g_rand_free (rand);
+      qsort (v, n, 1, compare_u8);
+      g_assert_cmpuint (ddl_error_scale_top (hist), ==, MAX (v[(gsize) ceil (0.999 * n) - 1], 1));
+    }
+}
+
 
 /* The colour map is dark to bright with luminance rising everywhere, so larger errors
  * always look brighter. */
@@ -178,16 +234,16 @@ test_colormap (void)
   for (guint i = 0; i <= 255; i++)
     {
       guint8 c[3];
-      _ddl_render_colormap (i / 255.0, c);
+      ddl_error_colour (i / 255.0, c);
       double luma = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
       g_assert_cmpfloat (luma, >, last);
       last = luma;
     }
   g_assert_cmpfloat (last, >, 200);
   guint8 c[3];
-  _ddl_render_colormap (0, c);
+  ddl_error_colour (0, c);
   g_assert_cmpint (c[0] + c[1] + c[2], <, 40);
-  _ddl_render_colormap (-1, c);   /* clamped */
+  ddl_error_colour (-1, c);   /* clamped */
   g_assert_cmpint (c[0] + c[1] + c[2], <, 40);
 }
 
@@ -278,18 +334,19 @@ test_model_panes (void)
       Image im = render (&o, f);
       guint rec_a = _ddl_render_pane_x (&l, 1), err_a = _ddl_render_pane_x (&l, 2);
       guint rec_b = _ddl_render_pane_x (&l, 3), err_b = _ddl_render_pane_x (&l, 4);
+      double scale = fixture_top ();
       guint top = l.pane_y + H / 4, bottom = l.pane_y + 3 * H / 4, mid = l.pane_y + H / 2;
 
-      assert_colour (pixel (&im, err_a + W / 4, mid), colormap_rgb (err_left (row) / 200.0), 1,
+      assert_colour (pixel (&im, err_a + W / 4, mid), colormap_rgb (err_left (row) / scale), 1,
                      "model a error, left half");
       assert_colour (pixel (&im, err_a + 3 * W / 4, mid),
-                     colormap_rgb (err_right (row) / 200.0), 1, "model a error, right half");
+                     colormap_rgb (err_right (row) / scale), 1, "model a error, right half");
       assert_colour (pixel (&im, rec_a + W / 2, top), 0xc8c8c8, 1, "gray reconstruction, top");
       assert_colour (pixel (&im, rec_a + W / 2, bottom), 0x323232, 1,
                      "gray reconstruction, bottom");
       assert_colour (pixel (&im, rec_b + W / 3, mid), 0x1ea05a, 1, "colour reconstruction");
-      /* model b's maps are 8 row, on the scale shared with model a (top 200) */
-      assert_colour (pixel (&im, err_b + W / 2, mid), colormap_rgb (8 * row / 200.0), 1,
+      /* model b's maps are 8 row, on the scale shared with model a */
+      assert_colour (pixel (&im, err_b + W / 2, mid), colormap_rgb (8 * row / scale), 1,
                      "model b error");
       g_free (im.rgb);
     }
@@ -318,7 +375,7 @@ test_explicit_scored (void)
   models[1].n_scored = N_ROWS;
   Image im = render (&o, 6);
   assert_colour (pixel (&im, _ddl_render_pane_x (&l, 4) + W / 2, l.pane_y + H / 2),
-                 colormap_rgb (40 / 200.0), 1, "model b error at frame 6 = row 5");
+                 colormap_rgb (40 / fixture_top ()), 1, "model b error at frame 6 = row 5");
   g_free (im.rgb);
 }
 
@@ -807,6 +864,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   make_fixture ();
   g_test_add_func ("/render/colormap", test_colormap);
+  g_test_add_func ("/render/scale-top", test_scale_top);
   g_test_add_func ("/render/layout", test_layout);
   g_test_add_func ("/render/frame-pane", test_frame_pane);
   g_test_add_func ("/render/model-panes", test_model_panes);

@@ -86,33 +86,3 @@ _ddl_render_playhead_column (const DdlRenderLayout *l, guint n_frames, guint fra
 
 /* ---- colour map --------------------------------------------------------------------- */
 
-/* Our own control points: near-black blue, purple, crimson, orange, pale yellow, with
- * luminance rising at every step so brighter always means a larger error, also in
- * gray print. */
-static const struct {
-  double t;
-  guint8 r, g, b;
-} colormap[] = {
-  { 0.000,   4,   2,  16 },
-  { 0.143,  38,  12,  80 },
-  { 0.286,  92,  18, 110 },
-  { 0.429, 145,  38, 104 },
-  { 0.571, 196,  64,  76 },
-  { 0.714, 236, 104,  38 },
-  { 0.857, 250, 168,  24 },
-  { 1.000, 250, 246, 160 },
-};
-
-void
-_ddl_render_colormap (double t, guint8 rgb[3])
-{
-  guint i = 1;
-
-  t = isnan (t) ? 0 : CLAMP (t, 0, 1);
-  while (i + 1 < G_N_ELEMENTS (colormap) && t > colormap[i].t)
-    i++;
-  double u = (t - colormap[i - 1].t) / (colormap[i].t - colormap[i - 1].t);
-  rgb[0] = (guint8) floor (colormap[i - 1].r + u * (colormap[i].r - colormap[i - 1].r) + 0.5);
-  rgb[1] = (guint8) floor (colormap[i - 1].g + u * (colormap[i].g - colormap[i - 1].g) + 0.5);
-  rgb[2] = (guint8) floor (colormap[i - 1].b + u * (colormap[i].b - colormap[i - 1].b) + 0.5);
-}

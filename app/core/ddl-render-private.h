@@ -40,7 +40,6 @@ int    _ddl_render_playhead_column (const DdlRenderLayout *layout, guint n_frame
 
 /* The perceptual error colour map (dark purple to pale yellow, luminance increasing),
  * t in [0, 1] (clamped). */
-void   _ddl_render_colormap     (double t, guint8 rgb[3]);
 
 /* Colours the tests look for. */
 #define DDL_RENDER_BACKGROUND 0xf2f2f4
@@ -58,8 +57,7 @@ typedef struct {
   guint8   *maps;        /* n_rows * map_height * map_width */
   guint8   *recs;        /* n_rows * channels * map_height * map_width */
   int      *row;         /* n_frames: the maps row of each frame, -1 = unscored */
-  guint32   lut[256];    /* error byte -> xRGB, normalised by the largest error of the video over all models */
-  guint8    max_error;   /* this model's largest error byte */
+  guint32   lut[256];    /* error byte -> xRGB on the video's scale shared by all models */
 } DdlRenderModelData;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include "ddl-labels.h"
 #include "ddl-npy.h"
 #include "ddl-render-private.h"
+#include "ddl-colour.h"
 
 #include <math.h>
 #include <string.h>
@@ -172,27 +173,27 @@ load_maps (DdlRenderModelData *d, const char *video, GError **error)
   d->channels = recs->shape[1];
   d->recs = to_bytes (recs);
 
-  d->max_error = 0;
-  for (gsize i = 0; i < (gsize) d->n_rows * d->map_width * d->map_height; i++)
-    d->max_error = MAX (d->max_error, d->maps[i]);
   d->has_maps = TRUE;
   return TRUE;
 }
 
-/* One colour scale for the whole video and every model: the largest error of any of
- * them is the top colour, so brightness compares across frames and across models. */
+/* One colour scale for the whole video and every model (ddl-colour.h: topped at the
+ * 99.9th percentile of all their error values), so brightness compares across frames
+ * and across models. */
 static void
 set_colour_scale (DdlRenderModelData *models, guint n_models)
 {
-  guint8 top = 1;
+  guint64 histogram[256] = { 0 };
   for (guint m = 0; m < n_models; m++)
     if (models[m].has_maps)
-      top = MAX (top, models[m].max_error);
+      for (gsize i = 0; i < (gsize) models[m].n_rows * models[m].map_width * models[m].map_height; i++)
+        histogram[models[m].maps[i]]++;
+  guint8 top = ddl_error_scale_top (histogram);
   for (guint m = 0; m < n_models; m++)
     for (guint v = 0; v < 256; v++)
       {
         guint8 rgb[3];
-        _ddl_render_colormap ((double) v / top, rgb);
+        ddl_error_colour ((double) v / top, rgb);
         models[m].lut[v] = (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
       }
 }

@@ -7,9 +7,9 @@
  *   [ frame ] [ model 1 reconstruction ] [ model 1 error ] [ model 2 … ] …
  *   each pane with a caption above it ("Frame 57 / 180", "DDL reconstruction",
  *   "DDL error"); frames without a score (the first and last (T-1)/2 of a T-frame
- *   model) show a grey pane saying so; error maps use a perceptual colour map with its
- *   range fixed over the whole video and shared by every model, so brightness compares
- *   across frames and across models;
+ *   model) show a grey pane saying so; error maps use the shared colour map
+ *   (ddl-colour.h) with its range fixed over the whole video and shared by every model,
+ *   so brightness compares across frames and across models;
  *   ground-truth anomalous frames get a red border around the frame pane.
  *   [ score strip across the full width: every model's curve in its colour with a
  *     legend, ground truth shaded, the threshold line when given, and a vertical

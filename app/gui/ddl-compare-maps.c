@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "ddl-compare-maps.h"
+#include "ddl-colour.h"
 #include "ddl-npy.h"
 
 typedef struct {
@@ -39,20 +40,20 @@ ddl_compare_maps_set_free (DdlCompareMapsSet *set)
 }
 
 static GBytes *
-to_u8 (const DdlNpyArray *a, guint8 *max)
+to_u8 (const DdlNpyArray *a, guint64 *histogram)
 {
   guint8 *bytes = g_new (guint8, MAX (a->n, 1));
   for (gsize i = 0; i < a->n; i++)
     {
       bytes[i] = (guint8) CLAMP (a->data[i], 0, 255);
-      if (max != NULL && bytes[i] > *max)
-        *max = bytes[i];
+      if (histogram != NULL)
+        histogram[bytes[i]]++;
     }
   return g_bytes_new_take (bytes, a->n);
 }
 
 static DdlCompareMaps *
-load_one (const char *dir, const char *video, guint8 *max)
+load_one (const char *dir, const char *video, guint64 *histogram)
 {
   DdlCompareMaps *m = g_new0 (DdlCompareMaps, 1);
   g_autofree char *maps_path = NULL, *recs_path = NULL;
@@ -82,7 +83,7 @@ load_one (const char *dir, const char *video, guint8 *max)
       return m;
     }
   m->n = maps->shape[0], m->h = maps->shape[1], m->w = maps->shape[2];
-  m->maps = to_u8 (maps, max);
+  m->maps = to_u8 (maps, histogram);
   /* Reconstructions are optional; ones of another shape are ignored. */
   recs = g_file_test (recs_path, G_FILE_TEST_EXISTS) ? ddl_npy_load (recs_path, NULL) : NULL;
   if (recs != NULL && recs->n_dims == 4 && recs->shape[0] == m->n && recs->shape[2] == m->h
@@ -99,6 +100,7 @@ load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 {
   LoadJob *job = data;
   DdlCompareMapsSet *set = g_new0 (DdlCompareMapsSet, 1);
+  guint64 histogram[256] = { 0 };
 
   set->video = g_strdup (job->video);
   set->models = g_ptr_array_new_with_free_func (maps_free);
@@ -106,8 +108,9 @@ load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     {
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      g_ptr_array_add (set->models, load_one (job->dirs[i], job->video, &set->max_value));
+      g_ptr_array_add (set->models, load_one (job->dirs[i], job->video, histogram));
     }
+  set->scale_top = ddl_error_scale_top (histogram);
   if (g_task_return_error_if_cancelled (task))
     ddl_compare_maps_set_free (set);
   else

@@ -3,8 +3,8 @@
  *
  * The scorer writes MAPS/<video>.maps.npy (uint8 (n, H, W), error x 255) and
  * <video>.recs.npy (uint8 (n, C, H, W)); row i belongs to the model's i-th scored
- * frame. The set also carries the largest map value over all models of the video, the
- * common colour scale that makes brightness compare across models. */
+ * frame. The set also carries the top of the video's colour scale over all models
+ * (ddl_error_scale_top), the common scale that makes brightness compare across models. */
 #pragma once
 
 #include <gio/gio.h>
@@ -23,7 +23,7 @@ typedef struct {
 typedef struct {
   char      *video;    /* the video's name */
   GPtrArray *models;   /* DdlCompareMaps, one per folder given */
-  guint8     max_value;
+  guint8     scale_top;  /* error byte at the top of the shared colour scale (ddl-colour.h) */
 } DdlCompareMapsSet;
 
 /* `dirs`: n folders, NULL entries for models without maps. */

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "ddl-compare-view-private.h"
+#include "ddl-colour.h"
 #include "ddl-score-timeline.h"
 
 #include <glib/gi18n.h>
@@ -84,14 +85,13 @@ update_model_pane (DdlCompareView *self, guint m, guint video, guint frame)
       return;
     }
 
-  /* The error map on the video's common scale: the largest value of any model's maps
-   * is full scale for all of them. */
+  /* The error map on the video's common scale (ddl-colour.h), the same for every model. */
   gsize hw = (gsize) maps->w * maps->h;
   const guint8 *map = (const guint8 *) g_bytes_get_data (maps->maps, NULL) + row * hw;
-  guint max = MAX (self->maps->max_value, 1);
+  double top = MAX (self->maps->scale_top, 1);
   guint8 *err = g_new (guint8, hw * 3);
   for (gsize i = 0; i < hw; i++)
-    ddl_compare_colour_map ((guint8) MIN (255u, (map[i] * 255u + max / 2) / max), err + i * 3);
+    ddl_error_colour (map[i] / top, err + i * 3);
   g_autoptr(GdkTexture) err_texture = texture_from_rgb (err, maps->w, maps->h);
   g_autoptr(GdkTexture) rec_texture = NULL;
   if (maps->recs != NULL)
@@ -162,7 +162,7 @@ _ddl_compare_view_update_panes (DdlCompareView *self)
       any_maps |= ddl_compare_tiles_get_state (self->tiles, m) != DDL_TILE_NO_MAPS;
     }
   ddl_compare_tiles_set_scale (self->tiles, self->maps != NULL && any_maps
-                                            ? self->maps->max_value / 255.0 : NAN);
+                                            ? self->maps->scale_top / 255.0 : NAN);
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "ddl-compare-tiles.h"
+#include "ddl-colour.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -33,21 +34,6 @@ struct _DdlCompareTiles {
 };
 
 G_DEFINE_FINAL_TYPE (DdlCompareTiles, ddl_compare_tiles, GTK_TYPE_WIDGET)
-
-/* Five anchors of a perceptual dark-to-bright map; the review heat map uses the same
- * ones, so an error looks alike in both views. */
-void
-ddl_compare_colour_map (guint8 value, guint8 rgb[3])
-{
-  static const double anchors[5][3] = {
-    { 0.00, 0.00, 0.02 }, { 0.34, 0.06, 0.43 }, { 0.73, 0.22, 0.33 }, { 0.98, 0.55, 0.04 },
-    { 0.99, 1.00, 0.64 } };
-  double t = value / 255.0 * 4;
-  int i = MIN ((int) t, 3);
-  double f = t - i;
-  for (int c = 0; c < 3; c++)
-    rgb[c] = (guint8) (255 * (anchors[i][c] * (1 - f) + anchors[i + 1][c] * f) + 0.5);
-}
 
 static void
 column_clear (gpointer data)
@@ -266,7 +252,7 @@ draw_scale (DdlCompareTiles *self, GtkSnapshot *snapshot, const graphene_rect_t 
     {
       guint8 rgb[256 * 3];
       for (guint v = 0; v < 256; v++)
-        ddl_compare_colour_map ((guint8) v, rgb + v * 3);
+        ddl_error_colour (v / 255.0, rgb + v * 3);
       g_autoptr(GBytes) bytes = g_bytes_new (rgb, sizeof rgb);
       self->scale = gdk_memory_texture_new (256, 1, GDK_MEMORY_R8G8B8, bytes, 256 * 3);
     }

@@ -56,7 +56,4 @@ gboolean     ddl_compare_tiles_get_pane   (DdlCompareTiles *self, int model, Ddl
 DdlTileState ddl_compare_tiles_get_state  (DdlCompareTiles *self, guint model);
 guint        ddl_compare_tiles_get_n_models (DdlCompareTiles *self);
 
-/* The error colour map (dark → purple → orange → pale yellow), shared with tests. */
-void         ddl_compare_colour_map       (guint8 value, guint8 rgb[3]);
-
 G_END_DECLS

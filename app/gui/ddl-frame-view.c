@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "ddl-frame-view.h"
+#include "ddl-colour.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -36,20 +37,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (DdlFrameView, ddl_frame_view, GTK_TYPE_WIDGET)
-
-/* A perceptual "inferno"-like map through five anchors. */
-static void
-colour_map (guint8 v, guint8 out[3])
-{
-  static const double anchors[5][3] = {
-    { 0.00, 0.00, 0.02 }, { 0.34, 0.06, 0.43 }, { 0.73, 0.22, 0.33 }, { 0.98, 0.55, 0.04 },
-    { 0.99, 1.00, 0.64 } };
-  double t = v / 255.0 * 4;
-  int i = MIN ((int) t, 3);
-  double f = t - i;
-  for (int c = 0; c < 3; c++)
-    out[c] = (guint8) (255 * (anchors[i][c] * (1 - f) + anchors[i + 1][c] * f) + 0.5);
-}
 
 static GdkTexture *
 texture_new (const guint8 *data, gsize size, guint w, guint h, GdkMemoryFormat format,
@@ -94,7 +81,7 @@ ddl_frame_view_set_error_map (DdlFrameView *self, const guint8 *map, guint width
       g_autofree guint8 *rgb = g_new (guint8, n * 3);
       for (gsize i = 0; i < n; i++)
         {
-          colour_map (map[i], rgb + i * 3);
+          ddl_error_colour (map[i] / 255.0, rgb + i * 3);
           /* Premultiplied: low errors fade out so the frame stays readable. */
           guint a = MIN (255u, map[i] * 2u);
           for (int c = 0; c < 3; c++)
