@@ -456,7 +456,8 @@ _ddl_render_draw_frame (DdlRenderer *r, cairo_surface_t *target, guint frame, co
       cairo_rectangle (cr, x + w, y, b, h);
       cairo_fill (cr);
     }
-  text = g_strdup_printf ("Frame %u / %u", frame, r->n_frames);
+  /* 0-based, out of the last frame, as everywhere in the app and the score files. */
+  text = g_strdup_printf ("Frame %u / %u", frame, r->n_frames - 1);
   caption (cr, l, 0, text, CAPTION_TEXT, TRUE);
   if (anomalous)
     {
