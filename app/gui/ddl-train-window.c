@@ -517,8 +517,9 @@ ddl_train_window_new_demo (GtkApplication *application, const char *out_dir)
                       _("The demo generates a synthetic walkway (pedestrians are normal; "
                         "cyclists, carts, runners and people on the lawn are anomalies), trains "
                         "SDL and then DDL on it at the CPU default configuration shown below, "
-                        "scores the test videos and opens the comparison. It takes a few "
-                        "minutes on a 2-core CPU; pausing and cancelling keep the progress."));
+                        "scores the test videos and opens the comparison. It takes about 20 "
+                        "minutes on a 2-core CPU, much less on a GPU; pausing and cancelling "
+                        "keep the progress."));
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), TRUE);
   ddl_train_window_start (self);
   return self;
