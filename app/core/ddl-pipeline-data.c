@@ -73,12 +73,16 @@ check_synth_matches (PipelineRun *run, GError **error)
       && first->width == s->width && first->height == s->height
       && (s->n_frames == 0 || first->n_frames == s->n_frames))
     return TRUE;
+  g_autofree char *frames = first == NULL ? g_strdup ("")
+                            : g_strdup_printf (", the first of %u frames", first->n_frames);
+  g_autofree char *want = s->n_frames > 0 ? g_strdup_printf (" of %u frames", s->n_frames)
+                                          : g_strdup ("");
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-               "%s holds another synthetic dataset (%u training and %u test videos at %ux%u) "
-               "than this run asks for (%u and %u at %ux%u); choose another output folder",
-               run->dataset_path, train->len, test->len, first != NULL ? first->width : 0,
-               first != NULL ? first->height : 0, s->n_train_videos, s->n_test_videos, s->width,
-               s->height);
+               "%s holds another synthetic dataset (%u training and %u test videos at %ux%u%s) "
+               "than this run asks for (%u and %u videos%s at %ux%u); choose another output "
+               "folder", run->dataset_path, train->len, test->len,
+               first != NULL ? first->width : 0, first != NULL ? first->height : 0, frames,
+               s->n_train_videos, s->n_test_videos, want, s->width, s->height);
   return FALSE;
 }
 
