@@ -239,8 +239,9 @@ test_loss_plot_many_points (void)
       cairo_destroy (cr);
     }
   double ms = (g_get_monotonic_time () - start) / 1e3 / repeats;
+  /* Reported, not asserted (no timing limits in tests): the per-column reduction keeps a
+   * draw at O(points + width), 3-9 ms here. */
   g_test_message ("loss plot, 3 x %u points at %dx%d: %.2f ms per draw", n, w, h, ms);
-  g_assert_cmpfloat (ms, <, 30);
 
   /* The spike reaches y = 9.5 of 0..10: near the top of the plot area, in the
    * spike's column, the line's blue is there. Plot area: x from 46 to w - 8, y from
@@ -439,10 +440,18 @@ test_train_pause_cancel_resume (void)
   g_assert_cmpfloat (texture_spread (ddl_preview_tiles_get_texture (tiles, DDL_PREVIEW_TILE_PSEUDO),
                                      &outline), >, 5);
   g_assert_true (outline);
-  /* Training on the worker leaves the main loop free. */
+  /* Training runs on the worker, not in the main loop: steps go on while the main thread
+   * sleeps without iterating it. (Latency is reported, not asserted: timing limits do not
+   * belong in tests, and a loaded CI machine stretches every gap.) */
+  guint64 before_sleep = ddl_train_window_get_steps_reported (window);
+  for (gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       ddl_train_window_get_steps_reported (window) == before_sleep; )
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
   double busy_gap = spin_measuring (1.0);
   g_test_message ("main loop while training: longest gap %.1f ms", busy_gap);
-  g_assert_cmpfloat (busy_gap, <, 100);
   shot (w, "train-01-running.png");
 
   /* Pause: after the step in flight, the counter stands still; the loop runs on. */
@@ -464,7 +473,6 @@ test_train_pause_cancel_resume (void)
                   paused_at, paused_gap);
   g_assert_cmpuint (ddl_train_window_get_steps_reported (window), ==, paused_at);
   g_assert_cmpuint (ddl_train_window_get_step (window), ==, shown_at);
-  g_assert_cmpfloat (paused_gap, <, 100);
   g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (ddl_train_window_get_part (window,
                                                                                        "pause"))),
                             "Resume"));

@@ -369,7 +369,6 @@ test_default_counts (void)
     }
   g_printerr ("# default set: %" G_GUINT64_FORMAT " training and %" G_GUINT64_FORMAT
               " test frames written in %.1f s\n", frames[0], frames[1], seconds);
-  g_assert_cmpfloat (seconds, <, 60.0);
   remove_tree (base);
 }
 
