@@ -103,24 +103,6 @@ ddl_test_media_tmpdir (void)
 }
 
 void
-ddl_test_media_remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          ddl_test_media_remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-void
 ddl_test_media_write_file (const char *path, const void *data, gsize size)
 {
   g_autoptr(GError) error = NULL;

@@ -25,9 +25,8 @@ gboolean  ddl_test_media_write_images (const char *dir, const char *prefix, cons
 gboolean  ddl_test_media_write_video  (const char *path, const char *encoder, guint n,
                                        guint width, guint height, double fps, GError **error);
 
-/* A fresh temporary folder (g_free); remove it with ddl_test_media_remove_tree. */
+/* A fresh temporary folder (g_free); remove it with ddl_test_remove_tree (ddl-test-util.h). */
 char     *ddl_test_media_tmpdir       (void);
-void      ddl_test_media_remove_tree  (const char *path);
 /* Writes `data` to `path` (asserts on failure). */
 void      ddl_test_media_write_file   (const char *path, const void *data, gsize size);
 

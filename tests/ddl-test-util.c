@@ -1,5 +1,6 @@
 #include "ddl-test-util.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -214,4 +215,22 @@ ddl_test_assert_grad (const char *what, const double *analytic,
     g_test_fail_printf ("%s: gradient mismatch at %" G_GSIZE_FORMAT ": analytic %.9g, numeric %.9g"
                         " (relative error %.3g > %.3g)", what, worst_i, analytic[worst_i],
                         numeric[worst_i], worst / scale, tol);
+}
+
+void
+ddl_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          ddl_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
 }

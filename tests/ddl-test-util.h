@@ -46,3 +46,6 @@ void       ddl_test_numeric_grad (DdlTestScalarFunc f, gpointer user_data,
  * max(1, max |numeric|)). */
 void       ddl_test_assert_grad (const char *what, const double *analytic,
                                  const double *numeric, gsize n, double tol);
+
+/* Deletes a file or a folder tree (links are removed, not followed). */
+void       ddl_test_remove_tree (const char *path);

@@ -13,22 +13,6 @@
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 static char *
 write_temp (const char *dir, const char *name, const char *contents)
 {
@@ -77,7 +61,7 @@ test_reference_example (void)
   g_assert_cmpint (px[3], ==, 230);
   ddl_boxes_get (boxes, 0, 1, &n);
   g_assert_cmpuint (n, ==, 0);
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* numpy truncates the double product: 0.29 * 100 = 28.999999999999996 → 28, and
@@ -176,7 +160,7 @@ test_round_trip (void)
   g_assert_true (ddl_boxes_write (back, path2, &error));
   g_assert_true (g_file_get_contents (path2, &text2, NULL, NULL));
   g_assert_cmpstr (text, ==, text2);
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 typedef struct {
@@ -247,7 +231,7 @@ test_schema_errors (void)
     g_assert_cmpfloat (list[0].box[0], ==, 0.0);
     g_assert_cmpfloat (list[0].box[2], ==, 1.0);
   }
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* ---- windows and masks ------------------------------------------------------- */
@@ -395,7 +379,7 @@ test_bind (void)
   g_assert_false (ddl_boxes_bind_video (wrong, 0, frames, 4, &error));
   g_assert_error (error, DDL_BOXES_ERROR, DDL_BOXES_ERROR_MISMATCH);
   g_assert_nonnull (strstr (error->message, "009.tif"));
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* A small MNAD dataset on disk, boxes keyed under another prefix. */
@@ -440,7 +424,7 @@ test_bind_dataset (void)
   g_assert_false (ddl_boxes_bind_dataset (more, dataset, DDL_SPLIT_TRAIN, &error));
   g_assert_error (error, DDL_BOXES_ERROR, DDL_BOXES_ERROR_MISMATCH);
   g_assert_nonnull (strstr (error->message, "\"07\""));
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 int

@@ -6,6 +6,7 @@
 #include "ddl-frame-source.h"
 #include "ddl-frame-writer.h"
 #include "ddl-test-media.h"
+#include "ddl-test-util.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -571,7 +572,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/dataset/bad-input", test_bad_input);
 
   ret = g_test_run ();
-  ddl_test_media_remove_tree (tmp_root);
+  ddl_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return ret;
 }

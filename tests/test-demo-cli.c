@@ -155,21 +155,6 @@ test_cli_sigint (void)
   g_assert_true (g_file_test (ckpt, G_FILE_TEST_EXISTS));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_file_test (path, G_FILE_TEST_IS_DIR)
-                        && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-                        ? g_dir_open (path, 0, NULL) : NULL;
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -182,7 +167,7 @@ main (int argc, char **argv)
   g_test_add_func ("/demo/cli-sigint", test_cli_sigint);
   status = g_test_run ();
   ddl_test_engine_shutdown ();
-  remove_tree (base_dir);
+  ddl_test_remove_tree (base_dir);
   g_free (base_dir);
   return status;
 }

@@ -588,21 +588,6 @@ test_bad_input (void)
   g_assert_cmpuint (r.calls[DDL_PIPELINE_STAGE_SYNTH] + r.calls[DDL_PIPELINE_STAGE_TRAIN], ==, 0);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_file_test (path, G_FILE_TEST_IS_DIR)
-                        && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-                        ? g_dir_open (path, 0, NULL) : NULL;
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -617,7 +602,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/dataset-without-tracks", test_dataset_without_tracks);
   status = g_test_run ();
   ddl_test_engine_shutdown ();
-  remove_tree (base_dir);
+  ddl_test_remove_tree (base_dir);
   g_free (base_dir);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "ddl-frame-source-private.h"
 #include "ddl-frame-writer.h"
 #include "ddl-test-media.h"
+#include "ddl-test-util.h"
 
 #include <math.h>
 #include <string.h>
@@ -720,7 +721,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/frame-source/writer-errors", test_writer_errors);
 
   ret = g_test_run ();
-  ddl_test_media_remove_tree (tmp_root);
+  ddl_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return ret;
 }

@@ -23,6 +23,7 @@
 #include "ddl-npy.h"
 #include "ddl-scores.h"
 #include "ddl-synth.h"
+#include "ddl-test-util.h"
 
 #define N_FRAMES 40
 #define MAP      16     /* maps are MAP x MAP, as a tiny model's would be */
@@ -672,24 +673,6 @@ test_add_models (void)
   spin (0.2);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -712,6 +695,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/ui/compare/bad-reports", test_bad_reports);
   g_test_add_func ("/ddl/ui/compare/add-models", test_add_models);
   status = g_test_run ();
-  remove_tree (home);
+  ddl_test_remove_tree (home);
   return status;
 }

@@ -15,6 +15,7 @@
 #include "ddl-labels.h"
 #include "ddl-score-curve.h"
 #include "ddl-session.h"
+#include "ddl-test-util.h"
 
 static char *
 make_tmpdir (void)
@@ -23,26 +24,6 @@ make_tmpdir (void)
   char *dir = g_dir_make_tmp ("ddl-gui-review-XXXXXX", &error);
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      GDir *dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      if (dir != NULL)
-        g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 /* ---- events ---------------------------------------------------------------------- */
@@ -178,7 +159,7 @@ test_annotations_sidecar (void)
   g_assert_false (ddl_annotations_load (b, path, &error));
   g_assert_nonnull (strstr (error->message, "past the end"));
   g_clear_error (&error);
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* Every export is read back by the project's own label readers. */
@@ -212,7 +193,7 @@ test_annotations_exports (void)
       g_assert_cmpmem (va->labels, va->n_frames, want_a, 6);
       g_assert_cmpmem (vb->labels, vb->n_frames, want_b, 4);
     }
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* ---- curves ------------------------------------------------------------------------ */
@@ -348,7 +329,7 @@ test_session_demo (void)
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (sidecar, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, was ? "01,5,5,normal" : "01,5,5,anomalous"));
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 static void
@@ -427,7 +408,7 @@ test_loader_throughput (void)
       g_test_message ("Ped2 360x240 JPEG frames: %.0f frames/s decoded", fps);
       g_assert_cmpfloat (fps, >, 25);
     }
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* UCSD Ped2 as published: 12 test videos, 2,010 frames, 1,648 anomalous
@@ -498,6 +479,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/gui/session/ped2", test_session_ped2);
   g_test_add_func ("/ddl/gui/loader/throughput", test_loader_throughput);
   status = g_test_run ();
-  remove_tree (home);
+  ddl_test_remove_tree (home);
   return status;
 }

@@ -26,6 +26,7 @@
 #include "ddl-synth.h"
 #include "ddl-train-job.h"
 #include "ddl-train-window.h"
+#include "ddl-test-util.h"
 
 static char *home;        /* private XDG homes and the tiny dataset */
 static char *dataset;     /* tiny synthetic walkway */
@@ -870,24 +871,6 @@ test_demo_from_main_window (void)
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -940,7 +923,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/ui/train/demo-window", test_demo_window);
   g_test_add_func ("/ddl/ui/train/demo-from-main-window", test_demo_from_main_window);
   status = g_test_run ();
-  remove_tree (home);
+  ddl_test_remove_tree (home);
   g_free (home);
   g_free (dataset);
   g_free (finished_folder);

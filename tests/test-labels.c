@@ -11,6 +11,7 @@
 #include "ddl-labels.h"
 #include "ddl-mat.h"
 #include "ddl-npy.h"
+#include "ddl-test-util.h"
 
 static char *tmp_dir;
 
@@ -28,23 +29,6 @@ static char *
 write_text (const char *name, const char *text)
 {
   return write_file (name, text, strlen (text));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Asserts an error of `domain`/`code` whose message contains every one of `parts`. */
@@ -1176,7 +1160,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/labels/folders", test_folders);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  ddl_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

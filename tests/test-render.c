@@ -18,6 +18,7 @@
 #include "ddl-render.h"
 #include "ddl-render-private.h"
 #include "ddl-test-media.h"
+#include "ddl-test-util.h"
 
 #define W        96      /* footage */
 #define H        64
@@ -659,7 +660,7 @@ test_dataset_footage (void)
     memcpy (pane + (gsize) y * W * 3, rgb + (((gsize) l.pane_y + y) * w + l.pane_x0) * 3, W * 3);
   g_assert_cmpint (ddl_test_media_decode (pane, W, H), ==, 7);
 
-  ddl_test_media_remove_tree (ds);
+  ddl_test_remove_tree (ds);
 }
 
 static void
@@ -816,7 +817,7 @@ test_error_decode (void)
   g_test_message ("%s", error->message);
   g_assert_cmpuint (log.calls, ==, 7);   /* frames 0 .. 6 were encoded */
   assert_no_output (out);
-  ddl_test_media_remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 static void
@@ -883,7 +884,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/error-decode", test_error_decode);
   g_test_add_func ("/render/cancel", test_cancel);
   status = g_test_run ();
-  ddl_test_media_remove_tree (root);
+  ddl_test_remove_tree (root);
   g_free (root);
   g_free (footage);
   g_free (maps_a);

@@ -15,6 +15,7 @@
 #include "ddl-dataset.h"
 #include "ddl-report.h"
 #include "ddl-test-media.h"
+#include "ddl-test-util.h"
 
 #define N_VIDEOS 5
 static const guint video_lengths[N_VIDEOS] = { 41, 57, 23, 64, 35 };
@@ -644,7 +645,7 @@ run_folder_case (guint64 seed, guint median_window, gboolean normalize, guint n_
   g_assert_no_error (error);
   g_autofree char *again = list_dir (dir);
   g_assert_cmpstr (again, ==, listing);
-  ddl_test_media_remove_tree (tmp);
+  ddl_test_remove_tree (tmp);
 }
 
 static void
@@ -704,7 +705,7 @@ test_no_labels (void)
   check_scores_files (dir, scores, NULL);
   check_plots (dir, "timeline");
   g_assert_false (file_contains (index, "roc.png"));
-  ddl_test_media_remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* Hostile names are escaped in the page and made safe as file names. */
@@ -760,7 +761,7 @@ test_hostile_names (void)
   g_autofree char *own2 = g_build_filename (dir, "scores-a_b.csv", NULL);
   g_assert_true (g_file_test (own, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (own2, G_FILE_TEST_IS_REGULAR));
-  ddl_test_media_remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* ddl_report_to_json without a folder gives absolute paths; write_scores alone. */
@@ -794,7 +795,7 @@ test_json_and_scores (void)
   g_assert_no_error (error);
   listing = list_dir (dir);
   g_assert_cmpstr (listing, ==, "only.csv");
-  ddl_test_media_remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 /* A dataset folder as the footage: its test split's fingerprint. */
@@ -831,7 +832,7 @@ test_footage_fingerprint (void)
       json_node_get_object (json_parser_get_root (parser)), "footage");
   g_assert_cmpstr (json_object_get_string_member (f, "fingerprint"), ==, want);
   g_assert_cmpstr (json_object_get_string_member (f, "path"), ==, "footage");
-  ddl_test_media_remove_tree (tmp);
+  ddl_test_remove_tree (tmp);
 }
 
 /* DdlDisagreements on random quantised curves (many ties) with holes, videos added out
@@ -933,7 +934,7 @@ test_error_unknown_model (void)
   g_assert_false (ddl_report_write_folder (&report, dir, &error));
   g_assert_nonnull (strstr (error->message, "'01'"));
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
-  ddl_test_media_remove_tree (tmp);
+  ddl_test_remove_tree (tmp);
 }
 
 static void
@@ -971,7 +972,7 @@ test_error_unwritable (void)
   g_assert_cmpstr (listing, ==, "metrics.json,roc.pdf,roc.png,roc.svg,scores-ddl.csv,"
                    "scores-sdl.csv,scores.csv,scores.json,timeline.pdf,timeline.png,"
                    "timeline.svg");
-  ddl_test_media_remove_tree (tmp);
+  ddl_test_remove_tree (tmp);
 }
 
 /* A read-only folder: only meaningful for users that permissions stop (not root). */
@@ -992,7 +993,7 @@ test_error_read_only (void)
     {
       g_unlink (probe);
       g_chmod (dir, 0755);
-      ddl_test_media_remove_tree (dir);
+      ddl_test_remove_tree (dir);
       g_test_skip ("this user writes into read-only folders (root)");
       return;
     }
@@ -1004,7 +1005,7 @@ test_error_read_only (void)
   listing = list_dir (dir);
   g_assert_cmpstr (listing, ==, "");
   g_chmod (dir, 0755);
-  ddl_test_media_remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 int

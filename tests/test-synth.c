@@ -15,22 +15,6 @@
 #include "ddl-tracker.h"
 #include "ddl-test-util.h"
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 /* Relative paths of every file under root/relative. */
 static void
 list_files (const char *root, const char *relative, GPtrArray *out)
@@ -160,7 +144,7 @@ test_determinism (void)
     ddl_synth_video_render (video, 17, again);
     g_assert_cmpint (memcmp (first, again, 96 * 64 * 3), ==, 0);
   }
-  remove_tree (base);
+  ddl_test_remove_tree (base);
 }
 
 /* The npy file read by hand (format 1.0, '<i8', shape (1, n)). */
@@ -333,7 +317,7 @@ test_labels_and_layout (void)
     }
     g_assert_cmpfloat (ddl_boxes_window_coverage (train, 3, NULL, NULL), >, 0.9);
   }
-  remove_tree (base);
+  ddl_test_remove_tree (base);
 }
 
 /* The default set (8 + 6 videos of 120-180 frames at 240x160): counts and speed. */
@@ -369,7 +353,7 @@ test_default_counts (void)
     }
   g_printerr ("# default set: %" G_GUINT64_FORMAT " training and %" G_GUINT64_FORMAT
               " test frames written in %.1f s\n", frames[0], frames[1], seconds);
-  remove_tree (base);
+  ddl_test_remove_tree (base);
 }
 
 /* The tracker finds most of the generated people: ground truth boxes (pedestrians
@@ -431,7 +415,7 @@ test_tracker_vs_truth (void)
               matched, total);
   g_assert_cmpuint (total, >, 200);
   g_assert_cmpfloat ((double) matched / total, >, 0.6);
-  remove_tree (base);
+  ddl_test_remove_tree (base);
 }
 
 static void
@@ -462,7 +446,7 @@ test_bad_output (void)
   g_assert_false (ddl_synth_write_dataset (&options, fresh, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
-  remove_tree (base);
+  ddl_test_remove_tree (base);
 }
 
 int

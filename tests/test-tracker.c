@@ -13,22 +13,6 @@
 #include "ddl-tracker.h"
 #include "ddl-test-util.h"
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 static double
 iou (const double a[4], const double b[4])
 {
@@ -204,7 +188,7 @@ test_tracker_bad_frame (void)
   g_assert_nonnull (error);
   if (strstr (error->message, "003.png") == NULL)
     g_error ("the error does not name the broken frame: %s", error->message);
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 static void
@@ -279,7 +263,7 @@ test_tracker_ped2 (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ddl_boxes_get_n_boxes (back), ==, n_boxes);
   g_assert_cmpfloat (ddl_boxes_window_coverage (back, 3, NULL, NULL), ==, coverage);
-  remove_tree (dir);
+  ddl_test_remove_tree (dir);
 }
 
 int

@@ -10,6 +10,7 @@
 #include "ddl-frame-source.h"
 #include "ddl-frame-view.h"
 #include "ddl-score-timeline.h"
+#include "ddl-test-util.h"
 
 char *demo_root;
 char *shots_dir;
@@ -178,29 +179,11 @@ has_patch (gpointer data)
 
 static char *test_home;
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 gui_test_run (void)
 {
   int status = g_test_run ();
-  remove_tree (test_home);
+  ddl_test_remove_tree (test_home);
   g_clear_pointer (&test_home, g_free);
   g_clear_pointer (&demo_root, g_free);
   g_clear_pointer (&shots_dir, g_free);
