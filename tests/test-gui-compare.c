@@ -7,11 +7,8 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
-#include <gmodule.h>
 #include <json-glib/json-glib.h>
-#include <X11/keysym.h>
 #include <math.h>
 #include <string.h>
 
@@ -336,39 +333,6 @@ assert_panes_show_row (DdlCompareView *view, guint row)
   guint8 ddl_rec[3] = { (guint8) (30 + 3 * row), (guint8) (30 + 3 * row), (guint8) (30 + 3 * row) };
   pane_pixel (tiles, 1, DDL_TILE_ROW_RECONSTRUCTION, 0.5, 0.5, got);
   assert_colour (got, ddl_rec, 3, "ddl reconstruction");
-}
-
-/* ---- the keyboard ---------------------------------------------------------------------------- */
-
-typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool press,
-                            unsigned long delay);
-static FakeKeyFunc fake_key;
-
-static gboolean
-have_xtest (void)
-{
-  GModule *xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-  return xtst != NULL && g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake_key)
-         && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-press (DdlWindow *window, const char *accel)
-{
-  Display *x = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
-  guint key;
-  GdkModifierType mods;
-  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
-  KeyCode ctrl = XKeysymToKeycode (x, XK_Control_L), code = XKeysymToKeycode (x, key);
-  g_assert_cmpuint (code, !=, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, True, 0);
-  fake_key (x, code, True, 0);
-  fake_key (x, code, False, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, False, 0);
-  XFlush (x);
-  spin (0.15);
 }
 
 /* ---- the tests ------------------------------------------------------------------------------- */

@@ -10,10 +10,7 @@
 
 #include <gtk/gtk.h>
 #include <glib/gi18n.h>
-#include <gdk/x11/gdkx.h>
-#include <gmodule.h>
 #include <glib/gstdio.h>
-#include <X11/keysym.h>
 #include <math.h>
 #include <string.h>
 
@@ -32,41 +29,6 @@ static char *home;        /* private XDG homes and the tiny dataset */
 static char *dataset;     /* tiny synthetic walkway */
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool press,
-                            unsigned long delay);
-static FakeKeyFunc fake_key;
-
-static gboolean
-have_xtest (void)
-{
-  GModule *xtst;
-  if (fake_key != NULL)
-    return TRUE;
-  xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-  return xtst != NULL && g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake_key)
-         && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-/* A key press through the X server, as a user's. */
-static void
-press (GtkWidget *window, const char *accel)
-{
-  Display *x = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
-  guint key;
-  GdkModifierType mods;
-  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
-  KeyCode ctrl = XKeysymToKeycode (x, XK_Control_L), code = XKeysymToKeycode (x, key);
-  g_assert_cmpuint (code, !=, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, True, 0);
-  fake_key (x, code, True, 0);
-  fake_key (x, code, False, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, False, 0);
-  XFlush (x);
-  spin (0.2);
-}
 
 static void
 shot (GtkWidget *widget, const char *name)

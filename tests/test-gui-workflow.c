@@ -4,9 +4,6 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
-#include <gdk/x11/gdkx.h>
-#include <gmodule.h>
-#include <X11/keysym.h>
 #include <math.h>
 #include <string.h>
 
@@ -188,43 +185,12 @@ test_long_video_timeline (void)
 
 /* ---- the keyboard, for real: key presses through the X server (XTest) ------------- */
 
-typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool press,
-                            unsigned long delay);
-static FakeKeyFunc fake_key;
-
-static void
-press (DdlWindow *window, const char *accel)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
-  Display *x = gdk_x11_display_get_xdisplay (display);
-  guint key;
-  GdkModifierType mods;
-  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
-  KeyCode shift = XKeysymToKeycode (x, XK_Shift_L), ctrl = XKeysymToKeycode (x, XK_Control_L);
-  KeyCode code = XKeysymToKeycode (x, key);
-  g_assert_cmpuint (code, !=, 0);
-  if (mods & GDK_SHIFT_MASK)
-    fake_key (x, shift, True, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, True, 0);
-  fake_key (x, code, True, 0);
-  fake_key (x, code, False, 0);
-  if (mods & GDK_CONTROL_MASK)
-    fake_key (x, ctrl, False, 0);
-  if (mods & GDK_SHIFT_MASK)
-    fake_key (x, shift, False, 0);
-  XFlush (x);
-  spin (0.15);
-}
-
 /* The review workflow with the keyboard alone: the application's accelerators reach
  * the window's actions from real key presses. */
 static void
 test_keyboard_review (void)
 {
-  GModule *xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-  if (xtst == NULL || !g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake_key)
-      || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+  if (!have_xtest ())
     {
       g_test_skip ("XTest (libXtst.so.6) or an X11 display is not available");
       return;

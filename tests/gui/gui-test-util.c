@@ -2,7 +2,10 @@
 #include "config.h"
 #include "gui-test-util.h"
 
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <gmodule.h>
+#include <X11/keysym.h>
 #include <math.h>
 #include <string.h>
 
@@ -14,6 +17,49 @@
 
 char *demo_root;
 char *shots_dir;
+
+/* ---- real key presses through the X server (XTest, loaded at run time) ---------------- */
+
+typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool press,
+                            unsigned long delay);
+static FakeKeyFunc fake_key;
+
+gboolean
+have_xtest (void)
+{
+  GModule *xtst;
+  if (fake_key != NULL)
+    return TRUE;
+  xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
+  return xtst != NULL && g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake_key)
+         && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+void
+press (gpointer widget, const char *accel)
+{
+  Display *x = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (widget)));
+  static const struct { GdkModifierType mask; guint keysym; } modifiers[] = {
+    { GDK_SHIFT_MASK, XK_Shift_L }, { GDK_CONTROL_MASK, XK_Control_L }, { GDK_ALT_MASK, XK_Alt_L },
+  };
+  guint key;
+  GdkModifierType mods;
+
+  g_assert_true (have_xtest ());
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  KeyCode code = XKeysymToKeycode (x, key);
+  g_assert_cmpuint (code, !=, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (modifiers); i++)
+    if (mods & modifiers[i].mask)
+      fake_key (x, XKeysymToKeycode (x, modifiers[i].keysym), True, 0);
+  fake_key (x, code, True, 0);
+  fake_key (x, code, False, 0);
+  for (guint i = G_N_ELEMENTS (modifiers); i-- > 0; )
+    if (mods & modifiers[i].mask)
+      fake_key (x, XKeysymToKeycode (x, modifiers[i].keysym), False, 0);
+  XFlush (x);
+  spin (0.2);
+}
 
 
 void

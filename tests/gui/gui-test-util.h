@@ -21,6 +21,11 @@ int         gui_test_run             (void);
 void        wait_for                 (Condition cond, gpointer data, double seconds,
                                       const char *what);
 void        spin                     (double seconds);
+/* Whether real key presses can be sent (libXtst.so.6 on an X11 display). */
+gboolean    have_xtest               (void);
+/* A key press through the X server, as a user's, e.g. "<Ctrl>p"; then spins 0.2 s.
+ * `widget` is any widget of the window (the window itself). */
+void        press                    (gpointer widget, const char *accel);
 gboolean    loaded                   (gpointer window);
 gboolean    frame_shown              (gpointer window);
 gboolean    has_error                (gpointer window);
