@@ -640,25 +640,15 @@ test_add_models (void)
 int
 main (int argc, char **argv)
 {
-  home = g_dir_make_tmp ("ddl-gui-compare-XXXXXX", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *data = g_build_filename (home, "data-home", NULL);
   int status;
 
-  /* Keep the user's cache, recent files and settings out of the test. */
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  shots_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                "gui-screenshots", NULL);
-  g_mkdir_with_parents (shots_dir, 0755);
+  home = g_strdup (gui_test_init_homes (&argc, &argv, "compare"));
   make_report ();
 
   g_test_add_func ("/ddl/ui/compare/open-report", test_open_report);
   g_test_add_func ("/ddl/ui/compare/bad-reports", test_bad_reports);
   g_test_add_func ("/ddl/ui/compare/add-models", test_add_models);
-  status = g_test_run ();
-  ddl_test_remove_tree (home);
+  status = gui_test_run ();
+  g_free (home);
   return status;
 }

@@ -840,26 +840,7 @@ main (int argc, char **argv)
   DdlSynthOptions options;
   int status;
 
-  home = g_dir_make_tmp ("ddl-gui-train-XXXXXX", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  /* Mesa's compiled shaders are no user state: keep its cache where it was (Mesa adds
-   * "mesa_shader_cache" to this folder), or every run compiles every kernel again
-   * (over 30 s on lavapipe). */
-  if (g_getenv ("MESA_SHADER_CACHE_DIR") == NULL)
-    {
-      g_autofree char *mesa = g_getenv ("XDG_CACHE_HOME") != NULL
-        ? g_strdup (g_getenv ("XDG_CACHE_HOME"))
-        : g_build_filename (g_get_home_dir (), ".cache", NULL);
-      g_setenv ("MESA_SHADER_CACHE_DIR", mesa, TRUE);
-    }
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  shots_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                "gui-screenshots", NULL);
-  g_mkdir_with_parents (shots_dir, 0755);
+  home = g_strdup (gui_test_init_homes (&argc, &argv, "train"));
 
   /* The tiny dataset: 2 training videos of 40 frames (38 steps per epoch at batch 2,
    * enough to pause and cancel in the middle of an epoch). */
@@ -884,12 +865,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ddl/ui/train/close-while-training", test_close_while_training);
   g_test_add_func ("/ddl/ui/train/demo-window", test_demo_window);
   g_test_add_func ("/ddl/ui/train/demo-from-main-window", test_demo_from_main_window);
-  status = g_test_run ();
-  ddl_test_remove_tree (home);
+  status = gui_test_run ();
   g_free (home);
   g_free (dataset);
   g_free (finished_folder);
   g_free (report_folder);
-  g_free (shots_dir);
   return status;
 }

@@ -236,15 +236,24 @@ gui_test_run (void)
   return status;
 }
 
-void
-gui_test_init (int *argc, char ***argv)
+const char *
+gui_test_init_homes (int *argc, char ***argv, const char *name)
 {
-  char *home = test_home = g_dir_make_tmp ("ddl-gui-window-XXXXXX", NULL);
+  g_autofree char *template = g_strdup_printf ("ddl-gui-%s-XXXXXX", name);
+  char *home = test_home = g_dir_make_tmp (template, NULL);
   g_autofree char *cache = g_build_filename (home, "cache", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autoptr(GError) error = NULL;
-  DdlSynthOptions options;
 
+  /* Mesa's compiled shaders are no user state: keep its cache where it was (Mesa adds
+   * "mesa_shader_cache" to this folder), or every run compiles every kernel again
+   * (over 30 s on lavapipe). */
+  if (g_getenv ("MESA_SHADER_CACHE_DIR") == NULL)
+    {
+      g_autofree char *mesa = g_getenv ("XDG_CACHE_HOME") != NULL
+        ? g_strdup (g_getenv ("XDG_CACHE_HOME"))
+        : g_build_filename (g_get_home_dir (), ".cache", NULL);
+      g_setenv ("MESA_SHADER_CACHE_DIR", mesa, TRUE);
+    }
   /* Keep the user's cache, recent files and settings out of the test. */
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
@@ -254,6 +263,16 @@ gui_test_init (int *argc, char ***argv)
   shots_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                 "gui-screenshots", NULL);
   g_mkdir_with_parents (shots_dir, 0755);
+  return home;
+}
+
+void
+gui_test_init (int *argc, char ***argv)
+{
+  const char *home = gui_test_init_homes (argc, argv, "window");
+  g_autoptr(GError) error = NULL;
+  DdlSynthOptions options;
+
   demo_root = g_build_filename (home, "walkway", NULL);
   ddl_synth_options_init (&options);
   options.seed = 11;

@@ -14,6 +14,10 @@ typedef gboolean (*Condition) (gpointer data);
 
 /* Sets up a private cache/data home, GTK and the demo footage (4 test videos of 90
  * frames). */
+/* Private cache, data and settings homes in a temporary folder (Mesa's shader cache
+ * stays the user's), GTK, and the screenshot folder; returns the folder, which
+ * gui_test_run removes. */
+const char *gui_test_init_homes      (int *argc, char ***argv, const char *name);
 void        gui_test_init            (int *argc, char ***argv);
 /* Runs the tests, then deletes the private home with the demo footage. */
 int         gui_test_run             (void);
