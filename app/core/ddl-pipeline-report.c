@@ -106,7 +106,7 @@ pipeline_write_report (PipelineRun *run, const char *video, GError **error)
 
   p.total = 1;
   p.message = "Writing the report";
-  if (video == NULL && !pipeline_emit (run, &p))
+  if (!pipeline_emit (run, &p))
     return TRUE;
   for (guint i = 0; i < run->n_models; i++)
     {
@@ -137,7 +137,7 @@ pipeline_write_report (PipelineRun *run, const char *video, GError **error)
   report.videos = video != NULL ? videos : NULL;
   if (!ddl_report_write_folder (&report, run->out, error))
     return FALSE;
-  if (run->labels != NULL && video == NULL)
+  if (run->labels != NULL)
     fill_micro_aucs (run);
   return TRUE;
 }

@@ -386,24 +386,16 @@ run_stages (PipelineRun *run, GError **error)
 
   if (!pipeline_load_labels (run, error) || !pipeline_merge_scores (run, error))
     return FALSE;
-  if (!pipeline_write_report (run, NULL, error))
+  /* The video first, so the report is written once and lists it (a render cancelled
+   * half-way leaves none, and the report goes without). */
+  if (o->render && !pipeline_is_cancelled (run) && !pipeline_render (run, &video, error))
+    return FALSE;
+  if (!pipeline_write_report (run, video, error))
     return FALSE;
   run->report_work.done = run->report_work.total;
   s->metrics = g_build_filename (run->out, "metrics.json", NULL);
   s->scores = g_build_filename (run->out, "scores.csv", NULL);
-  if (pipeline_is_cancelled (run))
-    return TRUE;
-  if (o->render)
-    {
-      if (!pipeline_render (run, &video, error))
-        return FALSE;
-      if (video == NULL)
-        return TRUE;  /* cancelled */
-      /* The report again, now listing the video. */
-      if (!pipeline_write_report (run, video, error))
-        return FALSE;
-      s->video = g_steal_pointer (&video);
-    }
+  s->video = g_steal_pointer (&video);
   return TRUE;
 }
 

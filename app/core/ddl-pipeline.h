@@ -8,9 +8,9 @@
  * the split has none (ddl-tracker.h, written to OUT/boxes-train.json); then per model
  * [train] (ddl-trainer.h; checkpoint OUT/models/<name>.safetensors, per-step log
  * OUT/models/<name>-loss.csv) and [score] (ddl-scorer.h; OUT/scores-<name>.csv and
- * maps in OUT/maps/<name>/); then [report] (ddl-report.h: metrics.json, scores.csv,
- * scores.json, plots, index.html) and [render] (ddl-render.h: OUT/video-<video>.mp4,
- * or .webm/.mkv when the installed FFmpeg lacks an MP4 encoder).
+ * maps in OUT/maps/<name>/); then [render] (ddl-render.h: OUT/video-<video>.mp4, or
+ * .webm/.mkv when the installed FFmpeg lacks an MP4 encoder) and [report] (ddl-report.h:
+ * metrics.json, scores.csv, scores.json, plots, index.html, listing the video).
  *
  * Running it again on the same OUT continues: a finished checkpoint (its epoch count
  * reached) is not trained again, an unfinished one is resumed, existing synthetic data
