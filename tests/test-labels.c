@@ -389,6 +389,24 @@ test_npy_dtypes (void)
     floats = ddl_labels_load (f8_path, NULL, 0, &error);
     g_assert_no_error (error);
     assert_video (floats, 0, "f8", (const guint8[]) { 1, 0 }, 2);
+
+    /* uint8 arrays load as bytes (all 256 values, shape kept); other dtypes are refused */
+    guint8 all[256];
+    g_autofree char *u1_path = g_build_filename (tmp_dir, "bytes.npy", NULL);
+    for (guint i = 0; i < 256; i++)
+      all[i] = (guint8) (255 - i);
+    g_assert_true (ddl_npy_save_u8 (u1_path, all, 3, (const gsize[]) { 4, 8, 8 }, &error));
+    g_autoptr(DdlNpyArray) u1 = ddl_npy_load_u8 (u1_path, &error);
+    g_assert_no_error (error);
+    g_assert_null (u1->data);
+    g_assert_cmpuint (u1->n_dims, ==, 3);
+    g_assert_cmpuint (u1->shape[0], ==, 4);
+    g_assert_cmpuint (u1->shape[2], ==, 8);
+    g_assert_cmpmem (u1->bytes, u1->n, all, sizeof all);
+    g_assert_null (ddl_npy_load_u8 (f8_path, &error));
+    g_assert_error (error, DDL_NPY_ERROR, DDL_NPY_ERROR_UNSUPPORTED);
+    g_assert_nonnull (strstr (error->message, "f8.npy"));
+    g_clear_error (&error);
   }
 }
 

@@ -19,6 +19,7 @@ ddl_npy_array_free (DdlNpyArray *array)
   if (array == NULL)
     return;
   g_free (array->data);
+  g_free (array->bytes);
   g_free (array);
 }
 
@@ -278,8 +279,8 @@ bad:
   return FALSE;
 }
 
-DdlNpyArray *
-ddl_npy_parse (const guint8 *bytes, gsize size, const char *name, GError **error)
+static DdlNpyArray *
+parse (const guint8 *bytes, gsize size, const char *name, gboolean as_u8, GError **error)
 {
   g_autoptr(DdlNpyArray) array = g_new0 (DdlNpyArray, 1);
   HeaderCursor cursor;
@@ -360,6 +361,17 @@ ddl_npy_parse (const guint8 *bytes, gsize size, const char *name, GError **error
       return NULL;
     }
 
+  if (as_u8)
+    {
+      if (kind != 'u' || item_size != 1)
+        {
+          g_set_error (error, DDL_NPY_ERROR, DDL_NPY_ERROR_UNSUPPORTED,
+                       "%s: a uint8 array ('|u1') was expected, not '%s'", name, array->descr);
+          return NULL;
+        }
+      array->bytes = array->n > 0 ? g_memdup2 (bytes + data_offset, array->n) : g_malloc0 (1);
+      return g_steal_pointer (&array);
+    }
   array->data = g_new (double, MAX (array->n, 1));
   convert_elements (array->data, bytes + data_offset, array->n, kind, item_size, swap);
   return g_steal_pointer (&array);
@@ -371,7 +383,13 @@ truncated_header:
 }
 
 DdlNpyArray *
-ddl_npy_load (const char *path, GError **error)
+ddl_npy_parse (const guint8 *bytes, gsize size, const char *name, GError **error)
+{
+  return parse (bytes, size, name, FALSE, error);
+}
+
+static DdlNpyArray *
+load (const char *path, gboolean as_u8, GError **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *display = g_filename_display_name (path);
@@ -383,7 +401,19 @@ ddl_npy_load (const char *path, GError **error)
       g_set_error (error, DDL_NPY_ERROR, DDL_NPY_ERROR_OPEN, "%s", local->message);
       return NULL;
     }
-  return ddl_npy_parse ((const guint8 *) contents, length, display, error);
+  return parse ((const guint8 *) contents, length, display, as_u8, error);
+}
+
+DdlNpyArray *
+ddl_npy_load (const char *path, GError **error)
+{
+  return load (path, FALSE, error);
+}
+
+DdlNpyArray *
+ddl_npy_load_u8 (const char *path, GError **error)
+{
+  return load (path, TRUE, error);
 }
 
 gboolean

@@ -27,7 +27,8 @@ typedef struct {
   gsize   shape[DDL_NPY_MAX_DIMS];
   gsize   n;                         /* product of shape (1 for a scalar) */
   char    descr[8];                  /* as written in the header, e.g. "<i8", "|u1" */
-  double *data;                      /* n values in C order */
+  double *data;                      /* n values in C order (NULL from ddl_npy_load_u8) */
+  guint8 *bytes;                     /* n bytes, from ddl_npy_load_u8 only */
 } DdlNpyArray;
 
 GQuark       ddl_npy_error_quark (void);
@@ -39,6 +40,9 @@ DdlNpyArray *ddl_npy_parse       (const guint8 *bytes,
                                   const char   *name,
                                   GError      **error);
 void         ddl_npy_array_free  (DdlNpyArray *array);
+/* A uint8 array kept as bytes (error maps and reconstructions: as doubles they would
+ * take 8 times the memory); any other dtype is DDL_NPY_ERROR_UNSUPPORTED. */
+DdlNpyArray *ddl_npy_load_u8     (const char *path, GError **error);
 
 /* Writes a uint8 array ('|u1', format 1.0, C order) of the given shape. */
 gboolean     ddl_npy_save_u8     (const char   *path,

@@ -99,22 +99,12 @@ static DdlNpyArray *
 load_array (const char *path, const DdlRenderModel *spec, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  DdlNpyArray *array = ddl_npy_load (path, &local);
+  DdlNpyArray *array = ddl_npy_load_u8 (path, &local);
 
   if (array == NULL)
     g_set_error (error, DDL_RENDER_ERROR, DDL_RENDER_ERROR_MAPS, "maps of model '%s': %s",
                  spec->name, local->message);
   return array;
-}
-
-/* The bytes of a uint8 array loaded as doubles (values are whole, 0..255). */
-static guint8 *
-to_bytes (const DdlNpyArray *array)
-{
-  guint8 *bytes = g_new (guint8, MAX (array->n, 1));
-  for (gsize i = 0; i < array->n; i++)
-    bytes[i] = (guint8) CLAMP (array->data[i] + 0.5, 0, 255);
-  return bytes;
 }
 
 static gboolean
@@ -126,7 +116,6 @@ load_maps (DdlRenderModelData *d, const char *video, GError **error)
   g_autoptr(DdlNpyArray) maps = NULL;
   g_autoptr(DdlNpyArray) recs = NULL;
 
-  /* Loaded one at a time and kept as bytes: the doubles are 8 times the size. */
   maps = load_array (maps_path, spec, error);
   if (maps == NULL)
     return FALSE;
@@ -147,7 +136,7 @@ load_maps (DdlRenderModelData *d, const char *video, GError **error)
     }
   d->map_height = maps->shape[1];
   d->map_width = maps->shape[2];
-  d->maps = to_bytes (maps);
+  d->maps = g_steal_pointer (&maps->bytes);
   g_clear_pointer (&maps, ddl_npy_array_free);
 
   recs = load_array (recs_path, spec, error);
@@ -171,7 +160,7 @@ load_maps (DdlRenderModelData *d, const char *video, GError **error)
       return FALSE;
     }
   d->channels = recs->shape[1];
-  d->recs = to_bytes (recs);
+  d->recs = g_steal_pointer (&recs->bytes);
 
   d->has_maps = TRUE;
   return TRUE;

@@ -39,17 +39,14 @@ ddl_compare_maps_set_free (DdlCompareMapsSet *set)
   g_free (set);
 }
 
+/* The array's bytes (taken from it), counted into `histogram` when given. */
 static GBytes *
-to_u8 (const DdlNpyArray *a, guint64 *histogram)
+take_bytes (DdlNpyArray *a, guint64 *histogram)
 {
-  guint8 *bytes = g_new (guint8, MAX (a->n, 1));
-  for (gsize i = 0; i < a->n; i++)
-    {
-      bytes[i] = (guint8) CLAMP (a->data[i], 0, 255);
-      if (histogram != NULL)
-        histogram[bytes[i]]++;
-    }
-  return g_bytes_new_take (bytes, a->n);
+  if (histogram != NULL)
+    for (gsize i = 0; i < a->n; i++)
+      histogram[a->bytes[i]]++;
+  return g_bytes_new_take (g_steal_pointer (&a->bytes), a->n);
 }
 
 static DdlCompareMaps *
@@ -72,7 +69,7 @@ load_one (const char *dir, const char *video, guint64 *histogram)
       m->missing = TRUE;
       return m;
     }
-  if ((maps = ddl_npy_load (maps_path, &error)) == NULL)
+  if ((maps = ddl_npy_load_u8 (maps_path, &error)) == NULL)
     {
       m->error = g_strdup (error->message);
       return m;
@@ -83,14 +80,14 @@ load_one (const char *dir, const char *video, guint64 *histogram)
       return m;
     }
   m->n = maps->shape[0], m->h = maps->shape[1], m->w = maps->shape[2];
-  m->maps = to_u8 (maps, histogram);
+  m->maps = take_bytes (maps, histogram);
   /* Reconstructions are optional; ones of another shape are ignored. */
-  recs = g_file_test (recs_path, G_FILE_TEST_EXISTS) ? ddl_npy_load (recs_path, NULL) : NULL;
+  recs = g_file_test (recs_path, G_FILE_TEST_EXISTS) ? ddl_npy_load_u8 (recs_path, NULL) : NULL;
   if (recs != NULL && recs->n_dims == 4 && recs->shape[0] == m->n && recs->shape[2] == m->h
       && recs->shape[3] == m->w && (recs->shape[1] == 1 || recs->shape[1] == 3))
     {
       m->c = recs->shape[1];
-      m->recs = to_u8 (recs, NULL);
+      m->recs = take_bytes (recs, NULL);
     }
   return m;
 }

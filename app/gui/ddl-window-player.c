@@ -237,13 +237,11 @@ maps_result_free (MapsResult *r)
   g_free (r);
 }
 
+/* The bytes of a uint8 array, taken from it. */
 static GBytes *
 npy_to_u8 (DdlNpyArray *a)
 {
-  guint8 *bytes = g_new (guint8, MAX (a->n, 1));
-  for (gsize i = 0; i < a->n; i++)
-    bytes[i] = (guint8) CLAMP (a->data[i], 0, 255);
-  return g_bytes_new_take (bytes, a->n);
+  return g_bytes_new_take (g_steal_pointer (&a->bytes), a->n);
 }
 
 static void
@@ -252,7 +250,7 @@ maps_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   MapsJob *job = data;
   MapsResult *r = g_new0 (MapsResult, 1);
   GError *error = NULL;
-  g_autoptr(DdlNpyArray) maps = ddl_npy_load (job->maps_path, &error);
+  g_autoptr(DdlNpyArray) maps = ddl_npy_load_u8 (job->maps_path, &error);
 
   if (maps == NULL || maps->n_dims != 3)
     {
@@ -265,7 +263,7 @@ maps_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     }
   r->n = maps->shape[0], r->h = maps->shape[1], r->w = maps->shape[2];
   r->maps = npy_to_u8 (maps);
-  g_autoptr(DdlNpyArray) recs = ddl_npy_load (job->recs_path, NULL);
+  g_autoptr(DdlNpyArray) recs = ddl_npy_load_u8 (job->recs_path, NULL);
   if (recs != NULL && recs->n_dims == 4 && recs->shape[0] == r->n && recs->shape[2] == r->h
       && recs->shape[3] == r->w)
     {
